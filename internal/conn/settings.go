@@ -1,0 +1,195 @@
+package conn
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Settings are the provider's connection arguments as written; an empty
+// string or nil means "not set", so the environment may supply it.
+type Settings struct {
+	Endpoint     string
+	AccessKey    string
+	SecretKey    string
+	SessionToken string
+	Region       string
+	CAFile       string
+	UseSSL       *bool
+	Insecure     *bool
+}
+
+// Problem is a setting that cannot be used. Field is the argument's name
+// in configuration, Env the environment variable that can also set it.
+type Problem struct {
+	Field   string
+	Env     string
+	Summary string
+	Detail  string
+}
+
+// Resolved settings are complete and valid; they build clients.
+type Resolved struct {
+	Host         string // host:port
+	Secure       bool
+	AccessKey    string
+	SecretKey    string
+	SessionToken string
+	Region       string
+	TLS          *tls.Config
+}
+
+// envVars lists, for each argument, the variables read when it is not set
+// in configuration, first match wins. The fallbacks are the names MinIO's
+// own tools and other providers use.
+var envVars = map[string][]string{
+	"endpoint":      {"MINIO_ENDPOINT"},
+	"access_key":    {"MINIO_ACCESS_KEY", "MINIO_USER", "MINIO_ROOT_USER"},
+	"secret_key":    {"MINIO_SECRET_KEY", "MINIO_PASSWORD", "MINIO_ROOT_PASSWORD"},
+	"session_token": {"MINIO_SESSION_TOKEN"},
+	"region":        {"MINIO_REGION"},
+	"use_ssl":       {"MINIO_ENABLE_HTTPS"},
+	"ca_file":       {"MINIO_CACERT_FILE"},
+	"insecure":      {"MINIO_INSECURE"},
+}
+
+// EnvNames is the list of variables for a field, for documentation.
+func EnvNames(field string) []string { return envVars[field] }
+
+func fromEnv(field string, lookup func(string) (string, bool)) (value, name string) {
+	for _, name := range envVars[field] {
+		if v, ok := lookup(name); ok && v != "" {
+			return v, name
+		}
+	}
+	return "", ""
+}
+
+// Resolve fills unset settings from the environment (lookup is
+// os.LookupEnv outside tests), validates them, and reads the CA file.
+func (s Settings) Resolve(lookup func(string) (string, bool)) (Resolved, []Problem) {
+	var problems []Problem
+	str := func(field string, v *string) {
+		if *v == "" {
+			*v, _ = fromEnv(field, lookup)
+		}
+	}
+	boolean := func(field string, v **bool) {
+		if *v != nil {
+			return
+		}
+		raw, name := fromEnv(field, lookup)
+		if raw == "" {
+			return
+		}
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			problems = append(problems, Problem{Field: field, Env: name, Summary: "Invalid " + name,
+				Detail: fmt.Sprintf("%s=%q is not a boolean; use true or false.", name, raw)})
+			return
+		}
+		*v = &b
+	}
+	for field, v := range map[string]*string{"endpoint": &s.Endpoint, "access_key": &s.AccessKey, "secret_key": &s.SecretKey,
+		"session_token": &s.SessionToken, "region": &s.Region, "ca_file": &s.CAFile} {
+		str(field, v)
+	}
+	boolean("use_ssl", &s.UseSSL)
+	boolean("insecure", &s.Insecure)
+
+	r := Resolved{AccessKey: s.AccessKey, SecretKey: s.SecretKey, SessionToken: s.SessionToken, Region: s.Region}
+	for field, v := range map[string]string{"endpoint": s.Endpoint, "access_key": s.AccessKey, "secret_key": s.SecretKey} {
+		if v == "" {
+			problems = append(problems, missing(field))
+		}
+	}
+	if s.Endpoint != "" {
+		host, secure, p := parseEndpoint(s.Endpoint, s.UseSSL)
+		if p != nil {
+			problems = append(problems, *p)
+		}
+		r.Host, r.Secure = host, secure
+	}
+	tlsCfg, p := tlsConfig(s.CAFile, s.Insecure != nil && *s.Insecure)
+	if p != nil {
+		problems = append(problems, *p)
+	}
+	r.TLS = tlsCfg
+	return r, problems
+}
+
+func missing(field string) Problem {
+	return Problem{Field: field, Env: envVars[field][0], Summary: "Missing MinIO " + strings.ReplaceAll(field, "_", " "),
+		Detail: fmt.Sprintf("The provider needs %s to reach MinIO. Set it in the provider block or through %s.",
+			field, strings.Join(envVars[field], ", else "))}
+}
+
+// parseEndpoint accepts host:port, or an http(s) URL without a path. The
+// scheme of a URL decides TLS; use_ssl must not contradict it.
+func parseEndpoint(raw string, useSSL *bool) (string, bool, *Problem) {
+	bad := func(why string) (string, bool, *Problem) {
+		return "", false, &Problem{Field: "endpoint", Env: "MINIO_ENDPOINT", Summary: "Invalid MinIO Endpoint",
+			Detail: fmt.Sprintf("%q %s. Use host:port (for example minio.example.com:9000) or http(s)://host:port.", raw, why)}
+	}
+	secure := useSSL != nil && *useSSL
+	hostPort := raw
+	if strings.Contains(raw, "://") {
+		u, err := url.Parse(raw)
+		if err != nil {
+			return bad("is not a valid URL")
+		}
+		switch u.Scheme {
+		case "http", "https":
+		default:
+			return bad("has scheme " + u.Scheme + "; only http and https are accepted")
+		}
+		if u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.User != nil {
+			return bad("must not carry a path, query or user info")
+		}
+		if useSSL != nil && *useSSL != (u.Scheme == "https") {
+			return bad(fmt.Sprintf("says %s while use_ssl is %t; drop one of them", u.Scheme, *useSSL))
+		}
+		secure, hostPort = u.Scheme == "https", u.Host
+	}
+	host, port, err := net.SplitHostPort(hostPort)
+	if err != nil {
+		if strings.Contains(hostPort, ":") || hostPort == "" {
+			return bad("is not host:port")
+		}
+		host = hostPort // a bare host: the default port of the scheme
+	} else if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return bad("has an invalid port")
+	}
+	if host == "" || strings.ContainsAny(host, " /") {
+		return bad("has an invalid host")
+	}
+	return hostPort, secure, nil
+}
+
+func tlsConfig(caFile string, insecure bool) (*tls.Config, *Problem) {
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure} //nolint:gosec // only when the user asks for it
+	if caFile == "" {
+		return cfg, nil
+	}
+	bad := func(detail string) (*tls.Config, *Problem) {
+		return nil, &Problem{Field: "ca_file", Env: "MINIO_CACERT_FILE", Summary: "Unusable CA File", Detail: detail}
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return bad(fmt.Sprintf("The CA file could not be read. Point ca_file at a PEM file of the CA that signed MinIO's certificate.\n\n%v", err))
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return bad(fmt.Sprintf("%s holds no PEM certificate. Point ca_file at a PEM file of the CA that signed MinIO's certificate.", caFile))
+	}
+	cfg.RootCAs = pool
+	return cfg, nil
+}

@@ -1,0 +1,224 @@
+package teststack
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// Labels mark everything a stack creates in Docker, so that teardown and
+// the reaper find it all even after the test process died.
+const (
+	labelStack    = "org.minio-keyrotate.teststack"
+	labelOwner    = "org.minio-keyrotate.owner-pid"
+	labelDetached = "org.minio-keyrotate.detached"
+)
+
+// dockerBackend runs KES and MinIO as containers of locally built images
+// on a private network; only 127.0.0.1 ports are published.
+type dockerBackend struct {
+	id     string
+	detach bool
+	logf   func(string, ...any)
+	stack  *Stack
+}
+
+func docker(ctx context.Context, args ...string) (string, error) {
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, "docker", args...)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("docker %s: %w: %s", args[0], err, strings.TrimSpace(stderr.String()))
+	}
+	return strings.TrimSpace(stdout.String()), nil
+}
+
+func (d *dockerBackend) labels() []string {
+	return []string{
+		"--label", labelStack + "=" + d.id,
+		"--label", labelOwner + "=" + strconv.Itoa(os.Getpid()),
+		"--label", labelDetached + "=" + strconv.FormatBool(d.detach),
+	}
+}
+
+func (d *dockerBackend) kesName() string        { return d.id + "-kes" }
+func (d *dockerBackend) nodeName(i int) string { return nodeHosts(d.id, i+1)[i] }
+
+func (d *dockerBackend) start(ctx context.Context, s *Stack, m *material) error {
+	d.stack = s
+	ReapOrphans(ctx, d.logf)
+	minioImage, err := image(ctx, minioServer, "TEST_STACK_MINIO_IMAGE", d.logf)
+	if err != nil {
+		return err
+	}
+	kesImage, err := image(ctx, kesServer, "TEST_STACK_KES_IMAGE", d.logf)
+	if err != nil {
+		return err
+	}
+	if _, err := docker(ctx, append(append([]string{"network", "create"}, d.labels()...), d.id)...); err != nil {
+		return err
+	}
+	if err := d.startKES(ctx, s, m, kesImage); err != nil {
+		return err
+	}
+	return d.startMinIO(ctx, s, m, minioImage)
+}
+
+func (d *dockerBackend) startKES(ctx context.Context, s *Stack, m *material, img string) error {
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	if err := m.writeKESConfig("0.0.0.0:7373", "/kes", "/kes/keys"); err != nil {
+		return err
+	}
+	files := filepath.Join(m.dir, "kes-files")
+	if err := os.MkdirAll(filepath.Join(files, "keys"), 0o700); err != nil {
+		return err
+	}
+	for src, dst := range map[string]string{m.kesConfigFile(): "config.yml", filepath.Join(m.dir, "kes.crt"): "kes.crt", filepath.Join(m.dir, "kes.key"): "kes.key"} {
+		if err := os.Rename(src, filepath.Join(files, dst)); err != nil {
+			return err
+		}
+	}
+	args := append([]string{"create", "--name", d.kesName(), "--network", d.id, "--network-alias", "kes",
+		"-p", fmt.Sprintf("127.0.0.1:%d:7373", port)}, d.labels()...)
+	args = append(args, img, "server", "--config", "/kes/config.yml")
+	if err := d.createWithFiles(ctx, d.kesName(), args, files, "/kes"); err != nil {
+		return err
+	}
+	s.KESEndpoint = fmt.Sprintf("https://127.0.0.1:%d", port)
+	if _, err := docker(ctx, "start", d.kesName()); err != nil {
+		return err
+	}
+	return s.waitKES(ctx)
+}
+
+func (d *dockerBackend) startMinIO(ctx context.Context, s *Stack, m *material, img string) error {
+	hosts := nodeHosts(d.id, s.Nodes)
+	vols := drives(s, "/data", func(i int) string { return hosts[i] + ":9000" }, func(int) string { return "/data" })
+	env := minioEnv(s, "https://kes:7373", "/certs/CAs/ca.crt")
+	s.NodeEndpoints = make([]string, s.Nodes)
+	for i := range s.Nodes {
+		port, err := freePort()
+		if err != nil {
+			return err
+		}
+		s.NodeEndpoints[i] = fmt.Sprintf("127.0.0.1:%d", port)
+		args := append([]string{"create", "--name", hosts[i], "--hostname", hosts[i], "--network", d.id,
+			"-p", s.NodeEndpoints[i] + ":9000",
+			// Batch-job notifications leave from inside the container.
+			"--add-host", "host.docker.internal:host-gateway"}, d.labels()...)
+		for _, e := range env {
+			args = append(args, "-e", e)
+		}
+		args = append(args, img, "server", "--address", ":9000", "--certs-dir", "/certs")
+		args = append(args, vols...)
+		if err := d.createWithFiles(ctx, hosts[i], args, m.minioCertsDir(), "/certs"); err != nil {
+			return err
+		}
+	}
+	s.MinIOEndpoint = s.NodeEndpoints[0]
+	for i := range s.Nodes {
+		if _, err := docker(ctx, "start", hosts[i]); err != nil {
+			return err
+		}
+	}
+	return s.waitMinIO(ctx, s.MinIOURL())
+}
+
+// createWithFiles creates a container and copies a directory into it
+// before it starts: unlike a bind mount this also works with an engine
+// on another machine and needs nothing in the image.
+func (d *dockerBackend) createWithFiles(ctx context.Context, name string, args []string, dir, dst string) error {
+	if _, err := docker(ctx, args...); err != nil {
+		return err
+	}
+	_, err := docker(ctx, "cp", dir, name+":"+dst)
+	return err
+}
+
+func (d *dockerBackend) node(ctx context.Context, i int, a action) error {
+	if err := d.container(ctx, d.nodeName(i), a); err != nil {
+		return err
+	}
+	if a == actStart || a == actRestart {
+		return d.stack.waitMinIO(ctx, d.stack.scheme()+"://"+d.stack.NodeEndpoints[i])
+	}
+	return nil
+}
+
+func (d *dockerBackend) kes(ctx context.Context, a action) error {
+	if err := d.container(ctx, d.kesName(), a); err != nil {
+		return err
+	}
+	if a == actStart || a == actRestart {
+		return d.stack.waitKES(ctx)
+	}
+	return nil
+}
+
+func (d *dockerBackend) container(ctx context.Context, name string, a action) error {
+	args := []string{string(a), name}
+	if a == actStop || a == actRestart {
+		args = []string{string(a), "-t", "10", name}
+	}
+	_, err := docker(ctx, args...)
+	return err
+}
+
+func (d *dockerBackend) close(ctx context.Context) error {
+	return removeDockerStack(ctx, d.id)
+}
+
+// removeDockerStack removes every container and the network of stack id.
+func removeDockerStack(ctx context.Context, id string) error {
+	ids, err := docker(ctx, "ps", "-aq", "--filter", "label="+labelStack+"="+id)
+	if err != nil {
+		return err
+	}
+	if ids != "" {
+		if _, err := docker(ctx, append([]string{"rm", "-f", "-v"}, strings.Fields(ids)...)...); err != nil {
+			return err
+		}
+	}
+	nets, err := docker(ctx, "network", "ls", "-q", "--filter", "label="+labelStack+"="+id)
+	if err != nil || nets == "" {
+		return err
+	}
+	_, err = docker(ctx, append([]string{"network", "rm"}, strings.Fields(nets)...)...)
+	return err
+}
+
+// ReapOrphans removes stacks whose owning process is gone (a test binary
+// that was killed before it could clean up), except detached ones.
+func ReapOrphans(ctx context.Context, logf func(string, ...any)) {
+	out, err := docker(ctx, "ps", "-a", "--filter", "label="+labelStack, "--filter", "label="+labelDetached+"=false",
+		"--format", `{{.Label "`+labelStack+`"}} {{.Label "`+labelOwner+`"}}`)
+	if err != nil {
+		return
+	}
+	seen := map[string]bool{}
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		if len(f) != 2 || seen[f[0]] {
+			continue
+		}
+		seen[f[0]] = true
+		if pid, err := strconv.Atoi(f[1]); err == nil && processAlive(pid) {
+			continue
+		}
+		logf("teststack: removing orphaned stack %s (owner pid %s is gone)", f[0], f[1])
+		removeDockerStack(ctx, f[0])
+	}
+}
+
+func processAlive(pid int) bool {
+	return syscall.Kill(pid, 0) == nil
+}

@@ -1,0 +1,66 @@
+package teststack
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// image returns the Docker image for a server: the one named by envVar
+// (for machines that can pull official images), else one built locally
+// from the cached binary, tagged by the pin so a changed pin gets a new
+// image and an unchanged one is never rebuilt.
+func image(ctx context.Context, s server, envVar string, logf func(string, ...any)) (string, error) {
+	if name := os.Getenv(envVar); name != "" {
+		return name, nil
+	}
+	bin, err := s.binary(ctx, logf)
+	if err != nil {
+		return "", err
+	}
+	hash := strings.TrimPrefix(filepath.Base(bin), s.name+"-")
+	tag := "tpm-" + s.name + ":" + hash
+	unlock, err := lockFile(bin + ".image.lock")
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	if _, err := docker(ctx, "image", "inspect", "--format", "{{.Id}}", tag); err == nil {
+		return tag, nil
+	}
+	logf("teststack: building image %s", tag)
+	dir, err := os.MkdirTemp("", "tpm-image-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(dir)
+	if err := os.Link(bin, filepath.Join(dir, s.name)); err != nil {
+		if err := copyFile(bin, filepath.Join(dir, s.name)); err != nil {
+			return "", err
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
+		return "", err
+	}
+	// A static Go binary needs nothing else; HOME gives MinIO a writable
+	// place for its default config directory.
+	dockerfile := fmt.Sprintf("FROM scratch\nCOPY tmp /tmp\nCOPY %[1]s /%[1]s\nENV HOME=/tmp\nENTRYPOINT [\"/%[1]s\"]\n", s.name)
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte(dockerfile), 0o644); err != nil {
+		return "", err
+	}
+	if _, err := docker(ctx, "build", "-q", "-t", tag, "--label", labelStack+"-image="+s.name, dir); err != nil {
+		return "", fmt.Errorf("building image %s: %w", tag, err)
+	}
+	return tag, nil
+}
+
+func copyFile(src, dst string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, b, 0o755)
+}
+

@@ -1,0 +1,165 @@
+package teststack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// processBackend runs the same binaries as local processes on 127.0.0.1,
+// for machines without a Docker engine.
+type processBackend struct {
+	dir    string
+	detach bool
+	logf   func(string, ...any)
+	stack  *Stack
+
+	kesBin, minioBin string
+	kesArgs          []string
+	nodeArgs         [][]string
+	nodeEnv          []string
+	procs            map[string]*exec.Cmd
+}
+
+func (p *processBackend) start(ctx context.Context, s *Stack, m *material) error {
+	p.stack = s
+	p.procs = map[string]*exec.Cmd{}
+	var err error
+	if p.kesBin, err = kesServer.binary(ctx, p.logf); err != nil {
+		return err
+	}
+	if p.minioBin, err = minioServer.binary(ctx, p.logf); err != nil {
+		return err
+	}
+	kport, err := freePort()
+	if err != nil {
+		return err
+	}
+	if err := m.writeKESConfig(fmt.Sprintf("127.0.0.1:%d", kport), m.dir, filepath.Join(p.dir, "kes-keys")); err != nil {
+		return err
+	}
+	s.KESEndpoint = fmt.Sprintf("https://127.0.0.1:%d", kport)
+	p.kesArgs = []string{"server", "--config", m.kesConfigFile()}
+	if err := p.kes(ctx, actStart); err != nil {
+		return err
+	}
+
+	s.NodeEndpoints = make([]string, s.Nodes)
+	for i := range s.Nodes {
+		port, err := freePort()
+		if err != nil {
+			return err
+		}
+		s.NodeEndpoints[i] = fmt.Sprintf("127.0.0.1:%d", port)
+	}
+	s.MinIOEndpoint = s.NodeEndpoints[0]
+	dataDir := func(i int) string { return filepath.Join(p.dir, "data"+strconv.Itoa(i+1)) }
+	vols := drives(s, dataDir(0), func(i int) string { return s.NodeEndpoints[i] }, dataDir)
+	p.nodeEnv = append(os.Environ(), minioEnv(s, s.KESEndpoint, s.CAFile)...)
+	p.nodeArgs = make([][]string, s.Nodes)
+	for i := range s.Nodes {
+		cport, err := freePort()
+		if err != nil {
+			return err
+		}
+		p.nodeArgs[i] = append([]string{"server", "--address", s.NodeEndpoints[i],
+			"--console-address", fmt.Sprintf("127.0.0.1:%d", cport), "--certs-dir", m.minioCertsDir()}, vols...)
+		if err := p.spawn(nodeProc(i), p.minioBin, p.nodeArgs[i], p.nodeEnv); err != nil {
+			return err
+		}
+	}
+	return s.waitMinIO(ctx, s.MinIOURL())
+}
+
+func nodeProc(i int) string { return "minio" + strconv.Itoa(i+1) }
+
+// spawn starts a server whose output goes to a log file in the stack
+// directory. Unless detached, it dies with the test process (Pdeathsig),
+// so a killed test run leaves no server behind.
+func (p *processBackend) spawn(name, bin string, args, env []string) error {
+	logFile, err := os.OpenFile(filepath.Join(p.dir, name+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	cmd.Dir = p.dir
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if !p.detach {
+		cmd.SysProcAttr.Pdeathsig = syscall.SIGKILL
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("starting %s: %w", name, err)
+	}
+	p.procs[name] = cmd
+	go cmd.Wait() // reap; the exit status of a stopped server is of no interest
+	return os.WriteFile(filepath.Join(p.dir, name+".pid"), []byte(strconv.Itoa(cmd.Process.Pid)), 0o600)
+}
+
+func (p *processBackend) signal(name string, sig syscall.Signal) error {
+	cmd, ok := p.procs[name]
+	if !ok {
+		return nil
+	}
+	delete(p.procs, name)
+	if err := cmd.Process.Signal(sig); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		return fmt.Errorf("signalling %s: %w", name, err)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for processAlive(cmd.Process.Pid) && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if processAlive(cmd.Process.Pid) {
+		cmd.Process.Kill()
+	}
+	return nil
+}
+
+func (p *processBackend) node(ctx context.Context, i int, a action) error {
+	name := nodeProc(i)
+	switch a {
+	case actKill:
+		return p.signal(name, syscall.SIGKILL)
+	case actStop:
+		return p.signal(name, syscall.SIGTERM)
+	case actRestart:
+		if err := p.signal(name, syscall.SIGTERM); err != nil {
+			return err
+		}
+	}
+	if err := p.spawn(name, p.minioBin, p.nodeArgs[i], p.nodeEnv); err != nil {
+		return err
+	}
+	return p.stack.waitMinIO(ctx, p.stack.scheme()+"://"+p.stack.NodeEndpoints[i])
+}
+
+func (p *processBackend) kes(ctx context.Context, a action) error {
+	if a == actStop || a == actKill || a == actRestart {
+		sig := syscall.SIGTERM
+		if a == actKill {
+			sig = syscall.SIGKILL
+		}
+		if err := p.signal("kes", sig); err != nil || a != actRestart {
+			return err
+		}
+	}
+	if err := p.spawn("kes", p.kesBin, p.kesArgs, os.Environ()); err != nil {
+		return err
+	}
+	return p.stack.waitKES(ctx)
+}
+
+func (p *processBackend) close(context.Context) error {
+	for name := range p.procs {
+		p.signal(name, syscall.SIGKILL)
+	}
+	return nil
+}
