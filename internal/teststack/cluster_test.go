@@ -10,9 +10,9 @@ import (
 // kills one (a crash), reads everything back through another, brings it
 // back and restarts a second node.
 func TestDistributedSurvivesNodeLoss(t *testing.T) {
-	Live(t)
+	pkg := Live(t)
 	ctx := testContext(t)
-	s, err := Start(ctx, Options{Topology: Distributed, Logf: t.Logf})
+	s, err := Start(ctx, Options{Topology: Distributed, Backend: pkg.Backend, Logf: t.Logf})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,14 @@
 package teststack
 
 import (
+	"archive/tar"
 	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -47,7 +50,7 @@ func (d *dockerBackend) labels() []string {
 	}
 }
 
-func (d *dockerBackend) kesName() string        { return d.id + "-kes" }
+func (d *dockerBackend) kesName() string       { return d.id + "-kes" }
 func (d *dockerBackend) nodeName(i int) string { return nodeHosts(d.id, i+1)[i] }
 
 func (d *dockerBackend) start(ctx context.Context, s *Stack, m *material) error {
@@ -75,7 +78,7 @@ func (d *dockerBackend) startKES(ctx context.Context, s *Stack, m *material, img
 	if err != nil {
 		return err
 	}
-	if err := m.writeKESConfig("0.0.0.0:7373", "/kes", "/kes/keys"); err != nil {
+	if err := m.writeKESConfig("0.0.0.0:7373", "/kesconf", "/kesconf/keys"); err != nil {
 		return err
 	}
 	files := filepath.Join(m.dir, "kes-files")
@@ -89,8 +92,8 @@ func (d *dockerBackend) startKES(ctx context.Context, s *Stack, m *material, img
 	}
 	args := append([]string{"create", "--name", d.kesName(), "--network", d.id, "--network-alias", "kes",
 		"-p", fmt.Sprintf("127.0.0.1:%d:7373", port)}, d.labels()...)
-	args = append(args, img, "server", "--config", "/kes/config.yml")
-	if err := d.createWithFiles(ctx, d.kesName(), args, files, "/kes"); err != nil {
+	args = append(args, img, "server", "--config", "/kesconf/config.yml")
+	if err := d.createWithFiles(ctx, d.kesName(), args, files, "/kesconf"); err != nil {
 		return err
 	}
 	s.KESEndpoint = fmt.Sprintf("https://127.0.0.1:%d", port)
@@ -133,15 +136,57 @@ func (d *dockerBackend) startMinIO(ctx context.Context, s *Stack, m *material, i
 	return s.waitMinIO(ctx, s.MinIOURL())
 }
 
-// createWithFiles creates a container and copies a directory into it
-// before it starts: unlike a bind mount this also works with an engine
-// on another machine and needs nothing in the image.
+// createWithFiles creates a container and copies a directory into it at
+// dst before it starts: unlike a bind mount this also works with an engine
+// on another machine and needs nothing in the image. The files go in as a
+// tar stream extracted at "/", which exists even in a scratch image.
 func (d *dockerBackend) createWithFiles(ctx context.Context, name string, args []string, dir, dst string) error {
 	if _, err := docker(ctx, args...); err != nil {
 		return err
 	}
-	_, err := docker(ctx, "cp", dir, name+":"+dst)
-	return err
+	archive, err := tarDir(dir, strings.TrimPrefix(dst, "/"))
+	if err != nil {
+		return err
+	}
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, "docker", "cp", "-", name+":/")
+	cmd.Stdin, cmd.Stderr = archive, &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("docker cp into %s: %w: %s", name, err, strings.TrimSpace(stderr.String()))
+	}
+	return nil
+}
+
+// tarDir archives the files below dir under the name prefix.
+func tarDir(dir, prefix string) (*bytes.Buffer, error) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		name := path.Join(prefix, filepath.ToSlash(rel))
+		if e.IsDir() {
+			return tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: name + "/", Mode: 0o700})
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Mode: 0o600, Size: int64(len(b))}); err != nil {
+			return err
+		}
+		_, err = tw.Write(b)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("archiving %s: %w", dir, err)
+	}
+	return &buf, tw.Close()
 }
 
 func (d *dockerBackend) node(ctx context.Context, i int, a action) error {

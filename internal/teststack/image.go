@@ -27,10 +27,6 @@ func image(ctx context.Context, s server, envVar string, logf func(string, ...an
 		return "", err
 	}
 	defer unlock()
-	if _, err := docker(ctx, "image", "inspect", "--format", "{{.Id}}", tag); err == nil {
-		return tag, nil
-	}
-	logf("teststack: building image %s", tag)
 	dir, err := os.MkdirTemp("", "tpm-image-")
 	if err != nil {
 		return "", err
@@ -41,19 +37,28 @@ func image(ctx context.Context, s server, envVar string, logf func(string, ...an
 			return "", err
 		}
 	}
+	return tag, buildImage(ctx, tag, dir, s.name, logf)
+}
+
+// buildImage builds a FROM-scratch image around the static binary bin in
+// dir: a static Go binary needs nothing else. HOME and /tmp give MinIO a
+// writable place for its default config directory.
+func buildImage(ctx context.Context, tag, dir, bin string, logf func(string, ...any)) error {
+	if _, err := docker(ctx, "image", "inspect", "--format", "{{.Id}}", tag); err == nil {
+		return nil
+	}
+	logf("teststack: building image %s", tag)
 	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
-		return "", err
+		return err
 	}
-	// A static Go binary needs nothing else; HOME gives MinIO a writable
-	// place for its default config directory.
-	dockerfile := fmt.Sprintf("FROM scratch\nCOPY tmp /tmp\nCOPY %[1]s /%[1]s\nENV HOME=/tmp\nENTRYPOINT [\"/%[1]s\"]\n", s.name)
+	dockerfile := fmt.Sprintf("FROM scratch\nCOPY tmp /tmp\nCOPY %[1]s /%[1]s\nENV HOME=/tmp\nENTRYPOINT [\"/%[1]s\"]\n", bin)
 	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte(dockerfile), 0o644); err != nil {
-		return "", err
+		return err
 	}
-	if _, err := docker(ctx, "build", "-q", "-t", tag, "--label", labelStack+"-image="+s.name, dir); err != nil {
-		return "", fmt.Errorf("building image %s: %w", tag, err)
+	if _, err := docker(ctx, "build", "-q", "-t", tag, "--label", labelStack+"-image="+bin, dir); err != nil {
+		return fmt.Errorf("building image %s: %w", tag, err)
 	}
-	return tag, nil
+	return nil
 }
 
 func copyFile(src, dst string) error {
@@ -63,4 +68,3 @@ func copyFile(src, dst string) error {
 	}
 	return os.WriteFile(dst, b, 0o755)
 }
-

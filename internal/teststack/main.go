@@ -49,8 +49,21 @@ func Main(m *testing.M, o Options) int {
 	if o.Logf == nil {
 		o.Logf = func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	// An interrupt, during start-up or the tests, tears the stack down
+	// before exiting.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-sig
+		cancel()
+		if s := Current(); s != nil && s.Close() == nil {
+			fmt.Fprintln(os.Stderr, "teststack: interrupted; stack removed")
+		}
+		os.Exit(130)
+	}()
 	s, err := Start(ctx, o)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "teststack: %v\n", err)
@@ -62,14 +75,6 @@ func Main(m *testing.M, o Options) int {
 	for k, v := range s.Env() {
 		os.Setenv(k, v)
 	}
-	// An interrupt during the tests tears the stack down before exiting.
-	go func() {
-		<-ctx.Done()
-		if s.Close() == nil {
-			fmt.Fprintln(os.Stderr, "teststack: interrupted; stack removed")
-		}
-		os.Exit(130)
-	}()
 	code := m.Run()
 	if err := s.Close(); err != nil {
 		fmt.Fprintf(os.Stderr, "teststack: teardown: %v\n", err)

@@ -27,7 +27,25 @@ type processBackend struct {
 	procs            map[string]*exec.Cmd
 }
 
+// errNoLocalCluster: inside a container (/.dockerenv), MinIO waits forever
+// for peers on loopback addresses to "resolve to a valid IP" (UpdateIsLocal
+// in its cmd/endpoint.go), so four nodes on 127.0.0.1 never form a cluster.
+var errNoLocalCluster = errors.New("the process backend cannot run a distributed MinIO inside a container " +
+	"(MinIO refuses peers on 127.0.0.1 there); use the Docker backend")
+
+func insideContainer() bool {
+	for _, f := range []string{"/.dockerenv", "/run/.containerenv"} {
+		if _, err := os.Stat(f); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
 func (p *processBackend) start(ctx context.Context, s *Stack, m *material) error {
+	if s.Nodes > 1 && insideContainer() {
+		return errNoLocalCluster
+	}
 	p.stack = s
 	p.procs = map[string]*exec.Cmd{}
 	var err error

@@ -50,9 +50,9 @@ func serverPIDs(t *testing.T, s *Stack) []int {
 }
 
 func TestCloseLeavesNothing(t *testing.T) {
-	Live(t)
+	pkg := Live(t)
 	ctx := testContext(t)
-	s, err := Start(ctx, Options{Logf: t.Logf})
+	s, err := Start(ctx, Options{Backend: pkg.Backend, Logf: t.Logf})
 	if err != nil {
 		t.Fatal(err)
 	}
