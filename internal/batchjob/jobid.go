@@ -20,12 +20,14 @@ var ErrMalformedJobID = errors.New("malformed batch job ID")
 // type, e.g. "keyrotate". The type must be one the server's status handler
 // knows (madmin.SupportedJobTypes). Servers running on Windows separate the
 // node index with '_' instead of ':' (getKeySeparator), so both are accepted.
+// A single-node deployment has no proxy endpoints and mints index -1
+// (GetProxyEndpointLocalIndex), e.g. keyrotate-CxQ9pLeKdvbkREmZraJmEg:-1.
 func ParseJobID(id string) (jobType string, err error) {
 	typ, rest, _ := strings.Cut(id, "-")
 	sep := strings.LastIndexAny(rest, ":_")
 	if !slices.Contains(madmin.SupportedJobTypes, madmin.BatchJobType(typ)) ||
-		sep < 1 || !isAlnum(rest[:sep]) || !isDigits(rest[sep+1:]) {
-		return "", fmt.Errorf("%w %q: want <type>-<id>:<node index> with type one of %v, e.g. keyrotate-VbqTeFmUFMFCKQmQjmrNr2:0",
+		sep < 1 || !isAlnum(rest[:sep]) || !isDigits(strings.TrimPrefix(rest[sep+1:], "-")) {
+		return "", fmt.Errorf("%w %q: want <type>-<id>:<node index> with type one of %v, e.g. keyrotate-VbqTeFmUFMFCKQmQjmrNr2:0 or keyrotate-VbqTeFmUFMFCKQmQjmrNr2:-1",
 			ErrMalformedJobID, id, madmin.SupportedJobTypes)
 	}
 	return typ, nil

@@ -13,7 +13,8 @@ func TestParseJobID(t *testing.T) {
 		{"keyrotate-VbqTeFmUFMFCKQmQjmrNr2:12", "keyrotate"},
 		{"replicate-abc:3", "replicate"},
 		{"expire-abc:0", "expire"},
-		{"keyrotate-abc_1", "keyrotate"}, // a server on Windows
+		{"keyrotate-abc_1", "keyrotate"},                     // a server on Windows
+		{"keyrotate-CxQ9pLeKdvbkREmZraJmEg:-1", "keyrotate"}, // a single-node server
 	} {
 		typ, err := ParseJobID(tc.id)
 		if err != nil || typ != tc.typ {
@@ -28,7 +29,8 @@ func TestParseJobID(t *testing.T) {
 		"keyrotate-abc:",    // empty node index
 		"keyrotate-:0",      // empty id
 		"keyrotate-abc:x",   // node index not a number
-		"keyrotate-abc:-1",  // nor is this
+		"keyrotate-abc:--1", // nor is this
+		"keyrotate-abc:-",   // nor this
 		"keyrotate-a/b:0",   // not a short UUID
 		"keyrotate-a-b:0",   // nor is this
 		"catalog-abc:0",     // a type the server's status handler does not know

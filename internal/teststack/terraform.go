@@ -15,6 +15,24 @@ var tofuCLI = server{name: "tofu", pkg: "github.com/opentofu/opentofu/cmd/tofu"}
 // TF_ACC_TERRAFORM_PATH), else OpenTofu built from its pin. TEST_TF_CLI=tofu
 // forces OpenTofu, to run the suite under it on a machine with both.
 func TerraformCLI(ctx context.Context, logf func(string, ...any)) (map[string]string, error) {
+	env, err := cliBinary(ctx, logf)
+	if err != nil {
+		return nil, err
+	}
+	// Tests must not depend on the user's ~/.terraformrc; without any CLI
+	// config Terraform warns and OpenTofu's warning even breaks the testing
+	// framework's version parsing. An empty file avoids both.
+	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
+		rc := filepath.Join(os.TempDir(), "teststack-empty.tfrc")
+		if err := os.WriteFile(rc, nil, 0o644); err != nil {
+			return nil, err
+		}
+		env["TF_CLI_CONFIG_FILE"] = rc
+	}
+	return env, nil
+}
+
+func cliBinary(ctx context.Context, logf func(string, ...any)) (map[string]string, error) {
 	if os.Getenv("TEST_TF_CLI") != "tofu" {
 		if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
 			return map[string]string{"TF_ACC_TERRAFORM_PATH": p}, nil
@@ -28,21 +46,11 @@ func TerraformCLI(ctx context.Context, logf func(string, ...any)) (map[string]st
 	if err != nil {
 		return nil, fmt.Errorf("no terraform on PATH and OpenTofu could not be built: %w", err)
 	}
-	env := map[string]string{
+	return map[string]string{
 		"TF_ACC_TERRAFORM_PATH": bin,
 		// OpenTofu resolves providers under its own registry host and
 		// refuses the testing framework's placeholder namespace.
 		"TF_ACC_PROVIDER_HOST":      "registry.opentofu.org",
 		"TF_ACC_PROVIDER_NAMESPACE": "minio-keyrotate",
-	}
-	// Without a CLI config OpenTofu prints a warning that breaks the
-	// testing framework's version parsing.
-	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
-		rc := filepath.Join(filepath.Dir(bin), "empty.tofurc")
-		if err := os.WriteFile(rc, nil, 0o644); err != nil {
-			return nil, err
-		}
-		env["TF_CLI_CONFIG_FILE"] = rc
-	}
-	return env, nil
+	}, nil
 }

@@ -1,0 +1,206 @@
+package provider
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/minio/madmin-go/v3"
+	"github.com/minio/minio-go/v7"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/batchjob"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/inventory"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/teststack"
+)
+
+// acc is what an acceptance test needs of the live stack.
+type acc struct {
+	t     *testing.T
+	stack *teststack.Stack
+	admin *madmin.AdminClient
+	s3    *minio.Client
+}
+
+func newAcc(t *testing.T) *acc {
+	t.Helper()
+	s := teststack.Live(t)
+	admin, err := s.Admin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s3, err := s.S3(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &acc{t: t, stack: s, admin: admin, s3: s3}
+}
+
+func (a *acc) ctx() context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	a.t.Cleanup(cancel)
+	return ctx
+}
+
+func randomName(prefix string) string {
+	b := make([]byte, 4)
+	rand.Read(b)
+	return prefix + hex.EncodeToString(b)
+}
+
+// bucket creates a bucket with a random name.
+func (a *acc) bucket() string {
+	a.t.Helper()
+	name := randomName("acc-")
+	if err := a.s3.MakeBucket(a.ctx(), name, minio.MakeBucketOptions{}); err != nil {
+		a.t.Fatalf("creating bucket %s: %v", name, err)
+	}
+	return name
+}
+
+// key creates a KMS key through MinIO's KMS API.
+func (a *acc) key() string {
+	a.t.Helper()
+	name := randomName("acc-key-")
+	if err := a.admin.CreateKey(a.ctx(), name); err != nil {
+		a.t.Fatalf("creating KMS key %s: %v", name, err)
+	}
+	return name
+}
+
+func (a *acc) put(s inventory.Seed) {
+	a.t.Helper()
+	if err := inventory.Put(a.ctx(), a.s3, s); err != nil {
+		a.t.Fatal(err)
+	}
+}
+
+func (a *acc) hashes(bucket string) map[string]string {
+	a.t.Helper()
+	h, err := inventory.Hashes(a.ctx(), a.s3, bucket, "")
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return h
+}
+
+// jobIDs lists the batch jobs the server knows, to prove none was started.
+func (a *acc) jobIDs() []string {
+	a.t.Helper()
+	list, err := a.admin.ListBatchJobs(a.ctx(), &madmin.ListBatchJobsFilter{})
+	if err != nil {
+		a.t.Fatalf("listing batch jobs: %v", err)
+	}
+	var ids []string
+	for _, j := range list.Jobs {
+		ids = append(ids, j.ID)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// pace slows every rotation worker down by wait per object (MinIO's batch
+// keyrotation_workers_wait), so a job stays running long enough to be
+// seen, interrupted or canceled. It is reset when the test ends.
+func (a *acc) pace(wait time.Duration) {
+	a.t.Helper()
+	set := func(d time.Duration) error {
+		_, err := a.admin.SetConfigKV(context.Background(), fmt.Sprintf("batch keyrotation_workers_wait=%s", d))
+		return err
+	}
+	if err := set(wait); err != nil {
+		a.t.Fatalf("slowing rotation down: %v", err)
+	}
+	a.t.Cleanup(func() { set(0) })
+}
+
+// checkObjects asserts, from outside the server, which key each object
+// is under: want maps object name to key name ("sse-s3" for SSE-S3).
+func (a *acc) checkObjects(bucket string, want map[string]string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		objects, err := inventory.Scan(a.ctx(), a.s3, bucket, "")
+		if err != nil {
+			return err
+		}
+		var wrong []string
+		for name, key := range want {
+			o := objects[name]
+			got := o.KeyID
+			if got == "" && o.SSE == "AES256" {
+				got = "sse-s3"
+			}
+			if got != key {
+				wrong = append(wrong, fmt.Sprintf("%s under %q, want %q", name, got, key))
+			}
+		}
+		if len(wrong) > 0 {
+			slices.Sort(wrong)
+			return fmt.Errorf("%d of %d objects under the wrong key: %v", len(wrong), len(want), wrong)
+		}
+		return nil
+	}
+}
+
+// checkBytesUnchanged asserts every object still reads back as before.
+func (a *acc) checkBytesUnchanged(bucket string, before map[string]string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		after, err := inventory.Hashes(a.ctx(), a.s3, bucket, "")
+		if err != nil {
+			return err
+		}
+		if diff := inventory.Diff(before, after); len(diff) > 0 {
+			return fmt.Errorf("%d objects changed their bytes or vanished: %v", len(diff), diff)
+		}
+		return nil
+	}
+}
+
+// checkJobsOnServer asks the server about every rotation job in the state.
+func (a *acc) checkJobsOnServer(want batchjob.Status) func(*terraform.State) error {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != "minio_batch_keyrotate" {
+				continue
+			}
+			p, err := batchjob.Fetch(a.ctx(), a.admin, rs.Primary.ID)
+			if err != nil {
+				return fmt.Errorf("job %s: %w", rs.Primary.ID, err)
+			}
+			if p.Status != want {
+				return fmt.Errorf("job %s is %s on the server, want %s", rs.Primary.ID, p.Status, want)
+			}
+		}
+		return nil
+	}
+}
+
+// waitForJob polls the server until job id reaches want.
+func (a *acc) waitForJob(id string, want batchjob.Status) {
+	a.t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		p, err := batchjob.Fetch(a.ctx(), a.admin, id)
+		if err == nil && p.Status == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			a.t.Fatalf("job %s did not become %s: %+v %v", id, want, p, err)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+func keysOf(names []string, key string) map[string]string {
+	m := map[string]string{}
+	for _, n := range names {
+		m[n] = key
+	}
+	return m
+}
+
+var jobIDPattern = regexp.MustCompile(`^keyrotate-[A-Za-z0-9]+:-?[0-9]+$`)

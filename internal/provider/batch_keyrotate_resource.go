@@ -1,0 +1,330 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/minio/madmin-go/v3"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/batchjob"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/preflight"
+)
+
+var (
+	_ resource.ResourceWithImportState    = (*batchKeyrotateResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*batchKeyrotateResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*batchKeyrotateResource)(nil)
+	_ resource.ResourceWithConfigure      = (*batchKeyrotateResource)(nil)
+)
+
+type batchKeyrotateResource struct {
+	clients *clients
+}
+
+// NewBatchKeyrotateResource is the minio_batch_keyrotate resource.
+func NewBatchKeyrotateResource() resource.Resource { return &batchKeyrotateResource{} }
+
+const (
+	defaultCreateTimeout = 60 * time.Minute
+	defaultDeleteTimeout = 10 * time.Minute
+	defaultJobAttempts   = 3
+)
+
+func (r *batchKeyrotateResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_batch_keyrotate"
+}
+
+func (r *batchKeyrotateResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.clients = clientsFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateConfig runs the job spec's own validation at validate and plan
+// time, so a bad argument is reported on its attribute before anything is
+// started.
+func (r *batchKeyrotateResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m batchKeyrotateModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	spec, b := m.spec(ctx)
+	resp.Diagnostics.Append(b.diags...)
+	if b.diags.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(b.validationDiags(spec)...)
+}
+
+// ModifyPlan replaces a job that failed or was canceled since the last
+// apply: the rotation it stood for did not happen, so a new job must run.
+func (r *batchKeyrotateResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var state batchKeyrotateModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	switch status := batchjob.Status(state.Status.ValueString()); status {
+	case batchjob.StatusFailed, batchjob.StatusCanceled:
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("status"))
+		resp.Diagnostics.AddAttributeWarning(path.Root("status"), "Rotation Job Did Not Complete",
+			fmt.Sprintf("Job %s is %s on the server (%d objects rotated, %d failed, last object %q). "+
+				"The plan replaces it with a new job; rotation is idempotent, so objects already rotated are rotated again harmlessly.",
+				state.ID.ValueString(), status, state.ObjectsRotated.ValueInt64(), state.ObjectsFailed.ValueInt64(), state.LastObject.ValueString()))
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
+	}
+}
+
+func (r *batchKeyrotateResource) requireClients(diags *diag.Diagnostics) bool {
+	if r.clients == nil {
+		diags.AddError("Provider Not Configured",
+			"The minio provider has no connection settings yet (an argument depends on a resource not yet created). Apply that first.")
+		return false
+	}
+	return true
+}
+
+func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan batchKeyrotateModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.requireClients(&resp.Diagnostics) {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	spec, b := plan.spec(ctx)
+	resp.Diagnostics.Append(b.diags...)
+	resp.Diagnostics.Append(b.validationDiags(spec)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	jobYAML, err := keyrotate.Encode(spec)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot Encode Rotation Job", "The job definition could not be encoded; this is a bug in the provider.\n\n"+err.Error())
+		return
+	}
+	shown, _ := keyrotate.EncodeRedacted(spec)
+	plan.JobYAML = types.StringValue(string(shown))
+
+	if !r.preflight(ctx, spec, &resp.Diagnostics) {
+		return
+	}
+	stall, _ := keyrotate.ParseDuration(plan.StallTimeout.ValueString())
+	policy := batchjob.RunPolicy{
+		Attempts: defaultJobAttempts,
+		Delay:    spec.Retry.Delay,
+		Wait:     batchjob.WaitOptions{StallTimeout: stall, OnProgress: progressLogger(ctx)},
+		OnAttempt: func(n int, id string) {
+			tflog.Info(ctx, "started batch keyrotate job", map[string]any{"job_id": id, "attempt": n})
+		},
+	}
+	if spec.Retry.Attempts > 0 {
+		policy.Attempts = spec.Retry.Attempts
+	}
+
+	var out batchjob.Outcome
+	if plan.WaitForCompletion.ValueBool() {
+		out, err = batchjob.Run(ctx, r.clients.admin, string(jobYAML), policy)
+	} else {
+		out, err = batchjob.Start(ctx, r.clients.admin, string(jobYAML), policy.Wait)
+	}
+	if out.JobID == "" {
+		resp.Diagnostics.AddError("Cannot Start Rotation Job",
+			fmt.Sprintf("MinIO refused to start the keyrotate job for bucket %q. Check that the bucket exists and that the credentials may run batch jobs (admin:StartBatchJob).\n\n%v", spec.Bucket, err))
+		return
+	}
+	// From here on a job exists: whatever happens, its ID goes into state
+	// so that nothing is orphaned (an error leaves the resource tainted).
+	plan.ID = types.StringValue(out.JobID)
+	plan.Attempts = types.Int64Value(int64(out.Attempts))
+	plan.setProgress(out.Progress)
+	plan.User = types.StringValue(r.jobUser(ctx, out.JobID))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if err != nil {
+		resp.Diagnostics.AddError("Rotation Job Did Not Complete", runErrorDetail(out, err))
+	}
+}
+
+// preflight checks the target key and warns about a deployment without
+// redundancy. It reports false when the job must not start.
+func (r *batchKeyrotateResource) preflight(ctx context.Context, spec keyrotate.Spec, diags *diag.Diagnostics) bool {
+	key := ""
+	if spec.Encryption.Type == keyrotate.SSEKMS {
+		key = spec.Encryption.Key
+	}
+	if err := preflight.CheckKey(ctx, r.clients.admin, key); err != nil {
+		diags.AddAttributeError(path.Root("encryption").AtName("key"), "Target Key Not Usable",
+			fmt.Sprintf("No job was started: %v.\n\nCreate the key first (the minio_kes_key resource, `mc admin kms key create ALIAS %s` or `kes key create %s`) "+
+				"and make sure MinIO's KES identity may use it, then apply again.", err, key, key))
+		return false
+	}
+	red, err := preflight.ReadRedundancy(ctx, r.clients.admin)
+	switch {
+	case err != nil:
+		diags.AddWarning("Deployment Redundancy Unknown",
+			"The provider could not read the deployment's drive layout (admin:ServerInfo), so it cannot warn about a deployment without redundancy.\n\n"+err.Error())
+	case red.Unprotected():
+		diags.AddWarning("Rotating On A Deployment Without Redundancy",
+			fmt.Sprintf("This MinIO has %s. A crash during a rotation can destroy the object being rotated there "+
+				"(MinIO rewrites object metadata in place and has no other copy to heal from). Back up or replicate the bucket first.", red))
+	}
+	return true
+}
+
+// jobUser finds who started a job through the job list; the status report
+// does not say. It is informational, so failures only log.
+func (r *batchKeyrotateResource) jobUser(ctx context.Context, id string) string {
+	list, err := r.clients.admin.ListBatchJobs(ctx, &madmin.ListBatchJobsFilter{})
+	if err != nil {
+		tflog.Warn(ctx, "could not list batch jobs to find the job's user", map[string]any{"error": err.Error()})
+		return ""
+	}
+	for _, j := range list.Jobs {
+		if j.ID == id {
+			return j.User
+		}
+	}
+	return ""
+}
+
+func runErrorDetail(out batchjob.Outcome, err error) string {
+	p := out.Progress
+	what := fmt.Sprintf("Job %s (attempt %d): %d objects rotated, %d failed, last object %q.", out.JobID, out.Attempts, p.Objects, p.ObjectsFailed, p.LastObject)
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return what + " The create timeout ran out while the job was still running; it keeps running on the server. " +
+			"The resource is tainted: the next apply cancels it and starts a new job. Raise timeouts.create for large buckets.\n\n" + err.Error()
+	case errors.Is(err, context.Canceled):
+		return what + " Terraform was interrupted; the job keeps running on the server and its ID is saved. " +
+			"The next apply replaces it, or `terraform untaint` keeps it.\n\n" + err.Error()
+	}
+	return what + " Objects that were not rotated are still readable under their old key. Check the MinIO server log for the failed objects, " +
+		"fix the cause (often a key MinIO cannot use, or SSE-KMS objects sent to sse-s3), then apply again to start a new job.\n\n" + err.Error()
+}
+
+// progressLogger logs each change of a job's report with its rate.
+func progressLogger(ctx context.Context) func(batchjob.Progress) {
+	var prev batchjob.Progress
+	return func(p batchjob.Progress) {
+		tflog.Info(ctx, "batch keyrotate progress", map[string]any{
+			"job_id": p.ID, "status": string(p.Status), "objects": p.Objects, "failed": p.ObjectsFailed,
+			"objects_per_second": batchjob.Rate(prev, p),
+		})
+		prev = p
+	}
+}
+
+func (r *batchKeyrotateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state batchKeyrotateModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.requireClients(&resp.Diagnostics) {
+		return
+	}
+	p, err := batchjob.Fetch(ctx, r.clients.admin, state.ID.ValueString())
+	switch {
+	case batchjob.IsNoSuchJob(err):
+		// MinIO purges finished jobs about 3 days after they end. The
+		// rotation happened; keeping the last known state avoids a
+		// surprise re-rotation every few days.
+		tflog.Info(ctx, "batch job no longer on the server (purged); keeping its last known state", map[string]any{"job_id": state.ID.ValueString()})
+		return
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot Read Rotation Job",
+			fmt.Sprintf("Reading the status of job %s failed. Check that MinIO is reachable and the credentials may read batch jobs (admin:DescribeBatchJob).\n\n%v", state.ID.ValueString(), err))
+		return
+	}
+	state.setProgress(p)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update only changes arguments that are not part of the job
+// (wait_for_completion, stall_timeout, timeouts): nothing to do on the server.
+func (r *batchKeyrotateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan batchKeyrotateModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *batchKeyrotateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state batchKeyrotateModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.requireClients(&resp.Diagnostics) {
+		return
+	}
+	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	id := state.ID.ValueString()
+	p, err := batchjob.Fetch(ctx, r.clients.admin, id)
+	switch {
+	case batchjob.IsNoSuchJob(err):
+		return
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot Read Rotation Job",
+			fmt.Sprintf("Before removing job %s the provider must know whether it still runs, and reading its status failed. Try again when MinIO is reachable.\n\n%v", id, err))
+		return
+	case p.Status != batchjob.StatusRunning:
+		return // a finished rotation cannot be undone; forgetting it is all there is
+	}
+	if err := r.clients.admin.CancelBatchJob(ctx, id); err != nil && !batchjob.IsNoSuchJob(err) {
+		resp.Diagnostics.AddError("Cannot Cancel Rotation Job",
+			fmt.Sprintf("Job %s is still running and canceling it failed. Cancel it with `mc batch cancel ALIAS %s`, or try again.\n\n%v", id, id, err))
+	}
+}
+
+func (r *batchKeyrotateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !r.requireClients(&resp.Diagnostics) {
+		return
+	}
+	id := req.ID
+	if typ, err := batchjob.ParseJobID(id); err != nil || typ != "keyrotate" {
+		resp.Diagnostics.AddError("Invalid Job ID",
+			fmt.Sprintf("%q is not a keyrotate job ID. Import takes the ID `mc batch list ALIAS` shows, such as keyrotate-Qsk1r9YBkAuwZtMB5Sq4:0.", id))
+		return
+	}
+	doc, err := r.clients.admin.DescribeBatchJob(ctx, id)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot Import Rotation Job",
+			fmt.Sprintf("MinIO could not describe job %s. It may not exist, or it finished more than about 3 days ago and was purged.\n\n%v", id, err))
+		return
+	}
+	spec, err := keyrotate.Decode([]byte(doc))
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot Import Rotation Job", fmt.Sprintf("The stored definition of job %s could not be read.\n\n%v", id, err))
+		return
+	}
+	p, err := batchjob.Fetch(ctx, r.clients.admin, id)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot Import Rotation Job", fmt.Sprintf("Reading the status of job %s failed.\n\n%v", id, err))
+		return
+	}
+	m := batchKeyrotateModel{
+		ID:                types.StringValue(id),
+		WaitForCompletion: types.BoolValue(true),
+		StallTimeout:      types.StringValue(defaultStallTimeout),
+		Triggers:          types.MapNull(types.StringType),
+		Attempts:          types.Int64Value(1),
+		User:              types.StringValue(r.jobUser(ctx, id)),
+	}
+	m.Timeouts.Object = types.ObjectNull(map[string]attr.Type{"create": types.StringType, "delete": types.StringType})
+	m.setSpec(spec)
+	m.setProgress(p)
+	shown, _ := keyrotate.EncodeRedacted(spec)
+	m.JobYAML = types.StringValue(string(shown))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}

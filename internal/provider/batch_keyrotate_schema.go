@@ -1,0 +1,152 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+const defaultStallTimeout = "10m"
+
+// replaced marks a spec argument: a started job cannot change, so any
+// change means a new job.
+var replaced = []planmodifier.String{stringplanmodifier.RequiresReplace()}
+
+func kvAttribute(what, keyDoc, valueDoc string) schema.ListNestedAttribute {
+	return schema.ListNestedAttribute{
+		Optional:            true,
+		MarkdownDescription: what,
+		PlanModifiers:       []planmodifier.List{listplanmodifier.RequiresReplace()},
+		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+			"key":   schema.StringAttribute{Required: true, MarkdownDescription: keyDoc},
+			"value": schema.StringAttribute{Required: true, MarkdownDescription: valueDoc},
+		}},
+	}
+}
+
+func computedString(doc string) schema.StringAttribute {
+	return schema.StringAttribute{Computed: true, MarkdownDescription: doc,
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
+}
+
+func computedInt(doc string) schema.Int64Attribute {
+	return schema.Int64Attribute{Computed: true, MarkdownDescription: doc,
+		PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}}
+}
+
+func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Runs a MinIO batch `keyrotate` job: every matching object under `bucket`/`prefix` is re-sealed " +
+			"under the target key. Apply starts the job and waits until the server has finished it. " +
+			"Every argument of the job forces a new job; a rotation cannot be undone, so destroy only forgets a finished job " +
+			"(and cancels a running one).",
+		Attributes: map[string]schema.Attribute{
+			"id": computedString("The server's job ID, `keyrotate-<id>:<node>`."),
+			"bucket": schema.StringAttribute{
+				Required: true, PlanModifiers: replaced,
+				MarkdownDescription: "Bucket whose objects are rotated. It must exist.",
+			},
+			"prefix": schema.StringAttribute{
+				Optional: true, PlanModifiers: replaced,
+				MarkdownDescription: "Only objects whose names start with this prefix are rotated.",
+			},
+			"encryption": schema.SingleNestedAttribute{
+				Required:            true,
+				MarkdownDescription: "The encryption objects are rotated to.",
+				PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
+				Attributes: map[string]schema.Attribute{
+					"type": schema.StringAttribute{
+						Required:            true,
+						MarkdownDescription: "`sse-kms` (re-seal under `key`) or `sse-s3` (re-seal under MinIO's default KMS key). Objects under SSE-KMS cannot be rotated to `sse-s3`: the server fails every such object.",
+					},
+					"key": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "KMS key to rotate to; required for `sse-kms`, refused for `sse-s3`. It must exist and be usable: apply checks that before it starts the job. ASCII letters, digits, `-` and `_` (KES key name rules), at most 80 characters.",
+					},
+					"context": schema.MapAttribute{
+						Optional: true, ElementType: types.StringType,
+						MarkdownDescription: "KMS encryption context. **Refused**: the pinned MinIO validates the context and then drops it, so objects would be rotated without it.",
+					},
+				},
+			},
+			"filter": schema.SingleNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: "Narrows the objects rotated. Time filters must all hold; then an object matches when any `tags` entry matches, or else when any `metadata` entry matches.",
+				PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
+				Attributes: map[string]schema.Attribute{
+					"newer_than": schema.StringAttribute{Optional: true,
+						MarkdownDescription: "Only objects modified less than this long ago. Units `d`, `h`, `m`, `s`, `ms`, combinable: `7d`, `7d12h`, `90m`."},
+					"older_than": schema.StringAttribute{Optional: true,
+						MarkdownDescription: "Only objects modified at least this long ago. Same units as `newer_than`."},
+					"created_after": schema.StringAttribute{Optional: true,
+						MarkdownDescription: "Only objects modified at or after this RFC 3339 time. (The server's own `createdAfter` field is inverted; the provider sends what gives this meaning.)"},
+					"created_before": schema.StringAttribute{Optional: true,
+						MarkdownDescription: "Only objects modified at or before this RFC 3339 time."},
+					"tags": kvAttribute("Object tag patterns; an object matches when any entry matches one of its tags. Cannot be combined with `metadata` (the server would ignore `metadata`).",
+						"Tag key, compared case-insensitively.", "Tag value pattern: `*` matches any run of characters, `?` one character."),
+					"metadata": kvAttribute("Metadata patterns; an object matches when any entry matches.",
+						"A standard header (`content-type`, `cache-control`, ...), or a user metadata name (`dept` or `x-amz-meta-dept`).",
+						"Value pattern: `*` matches any run of characters, `?` one character."),
+					"kms_key": schema.StringAttribute{Optional: true,
+						MarkdownDescription: "Only objects now under this KMS key. **Refused**: the pinned MinIO never applies this filter and would rotate objects under every key; narrow by `prefix` or `tags` instead."},
+				},
+			},
+			"notify": schema.SingleNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: "Endpoint the server posts the job's final report to (JSON).",
+				PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
+				Attributes: map[string]schema.Attribute{
+					"endpoint": schema.StringAttribute{Required: true, MarkdownDescription: "http or https URL, reached from the MinIO server."},
+					"token":    schema.StringAttribute{Optional: true, Sensitive: true, MarkdownDescription: "Sent as the `Authorization` header, e.g. `Bearer ...`."},
+				},
+			},
+			"retry": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "Retries. The server retries each failed object `attempts` times `delay` apart; the provider also starts " +
+					"the job again (rotation is idempotent) when a job fails or stalls, up to `attempts` jobs (default 3), `delay` apart.",
+				PlanModifiers: []planmodifier.Object{objectplanmodifier.RequiresReplace()},
+				Attributes: map[string]schema.Attribute{
+					"attempts": schema.Int64Attribute{Optional: true, MarkdownDescription: "From 1 to 100. Server default 3."},
+					"delay":    schema.StringAttribute{Optional: true, MarkdownDescription: "Pause between attempts, e.g. `500ms`. Server default 25ms."},
+				},
+			},
+			"wait_for_completion": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				MarkdownDescription: "Wait until the job has finished (default). With `false`, apply returns once the job is accepted and later refreshes follow its progress.",
+			},
+			"stall_timeout": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString(defaultStallTimeout),
+				Validators:          []validator.String{durationValidator{}},
+				MarkdownDescription: "A job whose report does not change for this long counts as a failed attempt: it is canceled and started again. Default `" + defaultStallTimeout + "`. After a server restart MinIO resumes jobs only after a random delay of up to an hour, which this bounds.",
+			},
+			"triggers": schema.MapAttribute{
+				Optional: true, ElementType: types.StringType,
+				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+				MarkdownDescription: "Arbitrary values; changing any starts a new rotation with the same arguments (e.g. `{ month = \"2026-11\" }`).",
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Delete: true}),
+
+			"status":          computedString("`running`, `complete`, `failed` or `canceled`."),
+			"objects_rotated": computedInt("Objects the job rotated."),
+			"objects_failed":  computedInt("Objects the job failed to rotate."),
+			"last_object":     computedString("The last object the job handled."),
+			"started_at":      computedString("When the job started (RFC 3339)."),
+			"last_update":     computedString("When the server last saved the job's report (RFC 3339)."),
+			"user":            computedString("The MinIO user that started the job."),
+			"attempts":        computedInt("Jobs started for this resource (see `retry`)."),
+			"job_yaml":        computedString("The job definition as sent to the server, with the notification token redacted."),
+		},
+	}
+}

@@ -1,0 +1,44 @@
+package provider
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/minio/madmin-go/v3"
+	"github.com/minio/minio-go/v7"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/conn"
+)
+
+// clients is what Configure hands to resources and data sources. Building
+// them contacts no server.
+type clients struct {
+	admin *madmin.AdminClient
+	s3    *minio.Client
+}
+
+func newClients(r conn.Resolved) (*clients, error) {
+	admin, err := r.Admin()
+	if err != nil {
+		return nil, err
+	}
+	s3, err := r.S3()
+	if err != nil {
+		return nil, err
+	}
+	return &clients{admin: admin, s3: s3}, nil
+}
+
+// clientsFrom unpacks provider data in a resource's or data source's
+// Configure; nil data (provider not yet configured) is not an error.
+func clientsFrom(data any, diags *diag.Diagnostics) *clients {
+	if data == nil {
+		return nil
+	}
+	c, ok := data.(*clients)
+	if !ok {
+		diags.AddError("Unexpected Provider Data", fmt.Sprintf("Expected *clients, got %T. This is a bug in the provider; please report it.", data))
+		return nil
+	}
+	return c
+}

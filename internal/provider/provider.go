@@ -1,0 +1,146 @@
+// Package provider is the Terraform glue of the minio provider: schemas,
+// plan and state handling. The work itself is done by the plain packages
+// beside it (keyrotate, batchjob, conn).
+package provider
+
+import (
+	"context"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/conn"
+)
+
+var _ provider.ProviderWithFunctions = (*minioProvider)(nil)
+
+type minioProvider struct {
+	version string
+}
+
+// New returns a constructor of the provider for providerserver.Serve.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &minioProvider{version: version} }
+}
+
+type providerModel struct {
+	Endpoint     types.String `tfsdk:"endpoint"`
+	AccessKey    types.String `tfsdk:"access_key"`
+	SecretKey    types.String `tfsdk:"secret_key"`
+	SessionToken types.String `tfsdk:"session_token"`
+	Region       types.String `tfsdk:"region"`
+	UseSSL       types.Bool   `tfsdk:"use_ssl"`
+	CAFile       types.String `tfsdk:"ca_file"`
+	Insecure     types.Bool   `tfsdk:"insecure"`
+}
+
+func (p *minioProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "minio"
+	resp.Version = p.version
+}
+
+// envDoc is the sentence naming the variables that set an argument.
+func envDoc(field string) string {
+	return " Read from `" + strings.Join(conn.EnvNames(field), "`, else `") + "` when not set."
+}
+
+func (p *minioProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Runs MinIO's server-side key rotation (batch `keyrotate` jobs) declaratively. " +
+			"All arguments may come from the environment, so a configuration can leave the block empty.",
+		Attributes: map[string]schema.Attribute{
+			"endpoint": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "MinIO's S3 endpoint: `host:port`, or `http(s)://host:port`, whose scheme then decides TLS." + envDoc("endpoint"),
+			},
+			"access_key": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Access key of a MinIO user allowed to run batch jobs (`admin:StartBatchJob` and friends) and read KMS key status." + envDoc("access_key"),
+			},
+			"secret_key": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "Secret key for `access_key`." + envDoc("secret_key"),
+			},
+			"session_token": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "Session token of temporary (STS) credentials." + envDoc("session_token"),
+			},
+			"region": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Region MinIO is configured with, if any." + envDoc("region"),
+			},
+			"use_ssl": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "Use HTTPS with a bare `host:port` endpoint. Defaults to false." + envDoc("use_ssl"),
+			},
+			"ca_file": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "PEM file of a CA to trust besides the system's, for a MinIO with a private certificate." + envDoc("ca_file"),
+			},
+			"insecure": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "Skip TLS certificate verification. Only for tests: anyone on the path can read the credentials." + envDoc("insecure"),
+			},
+		},
+	}
+}
+
+func (p *minioProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// An unknown value (from a resource not yet created) cannot be resolved;
+	// resources then see no client and say so when they need one.
+	for name, v := range map[string]interface{ IsUnknown() bool }{"endpoint": m.Endpoint, "access_key": m.AccessKey,
+		"secret_key": m.SecretKey, "session_token": m.SessionToken, "region": m.Region, "use_ssl": m.UseSSL,
+		"ca_file": m.CAFile, "insecure": m.Insecure} {
+		if v.IsUnknown() {
+			resp.Diagnostics.AddAttributeWarning(path.Root(name), "Provider Argument Not Yet Known",
+				"The provider cannot connect until "+name+" is known. Apply the resources it depends on first.")
+			return
+		}
+	}
+	settings := conn.Settings{
+		Endpoint: m.Endpoint.ValueString(), AccessKey: m.AccessKey.ValueString(), SecretKey: m.SecretKey.ValueString(),
+		SessionToken: m.SessionToken.ValueString(), Region: m.Region.ValueString(), CAFile: m.CAFile.ValueString(),
+		UseSSL: m.UseSSL.ValueBoolPointer(), Insecure: m.Insecure.ValueBoolPointer(),
+	}
+	resolved, problems := settings.Resolve(os.LookupEnv)
+	for _, p := range problems {
+		resp.Diagnostics.AddAttributeError(path.Root(p.Field), p.Summary, p.Detail)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c, err := newClients(resolved)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot Create MinIO Clients",
+			"The provider settings were valid but no client could be built from them. Check endpoint and credentials.\n\n"+err.Error())
+		return
+	}
+	resp.ResourceData = c
+	resp.DataSourceData = c
+}
+
+func (p *minioProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{NewBatchKeyrotateResource}
+}
+
+func (p *minioProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{}
+}
+
+func (p *minioProvider) Functions(context.Context) []func() function.Function {
+	return nil
+}
