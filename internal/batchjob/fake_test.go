@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/minio/madmin-go/v3"
+	"github.com/minio/minio-go/v7/pkg/credentials"
 )
 
 func TestMain(m *testing.M) {
@@ -120,7 +121,7 @@ func newClient(t *testing.T, rawURL string) *madmin.AdminClient {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := madmin.New(u.Host, "minioadmin", "minioadmin", false)
+	c, err := madmin.NewWithOptions(u.Host, &madmin.Options{Creds: credentials.NewStaticV4("minioadmin", "minioadmin", "")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -107,7 +107,9 @@ func TestInvalidBooleanInEnvironment(t *testing.T) {
 func TestCAFile(t *testing.T) {
 	dir := t.TempDir()
 	notPEM := filepath.Join(dir, "not.pem")
-	os.WriteFile(notPEM, []byte("hello"), 0o600)
+	if err := os.WriteFile(notPEM, []byte("hello"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct{ file, want string }{
 		{filepath.Join(dir, "absent.pem"), "could not be read"},
 		{notPEM, "holds no PEM certificate"},

@@ -116,7 +116,11 @@ func (a *acc) pace(wait time.Duration) {
 	if err := set(wait); err != nil {
 		a.t.Fatalf("slowing rotation down: %v", err)
 	}
-	a.t.Cleanup(func() { set(0) })
+	a.t.Cleanup(func() {
+		if err := set(0); err != nil {
+			a.t.Errorf("resetting the rotation pace: %v", err)
+		}
+	})
 }
 
 // checkObjects asserts, from outside the server, which key each object

@@ -111,7 +111,7 @@ func lockFile(path string) (func(), error) {
 		return nil, fmt.Errorf("taking build lock: %w", err)
 	}
 	return func() {
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN) // closing releases it anyway
 		f.Close()
 	}, nil
 }

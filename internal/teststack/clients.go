@@ -20,16 +20,15 @@ func (s *Stack) transport() (*http.Transport, error) {
 
 // Admin is a madmin client for node 0 with the root credentials.
 func (s *Stack) Admin() (*madmin.AdminClient, error) {
-	adm, err := madmin.New(s.MinIOEndpoint, s.AccessKey, s.SecretKey, s.MinIOTLS)
-	if err != nil {
-		return nil, err
-	}
 	t, err := s.transport()
 	if err != nil {
 		return nil, err
 	}
-	adm.SetCustomTransport(t)
-	return adm, nil
+	return madmin.NewWithOptions(s.MinIOEndpoint, &madmin.Options{
+		Creds:     credentials.NewStaticV4(s.AccessKey, s.SecretKey, ""),
+		Secure:    s.MinIOTLS,
+		Transport: t,
+	})
 }
 
 // S3 is an S3 client for node i with the root credentials.

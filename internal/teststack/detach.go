@@ -38,7 +38,7 @@ func Teardown(ctx context.Context, st State) error {
 				continue
 			}
 			if pid, perr := strconv.Atoi(string(b)); perr == nil {
-				syscall.Kill(pid, syscall.SIGKILL)
+				_ = syscall.Kill(pid, syscall.SIGKILL) // already gone is fine
 			}
 		}
 	case BackendExternal:

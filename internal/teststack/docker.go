@@ -260,7 +260,9 @@ func ReapOrphans(ctx context.Context, logf func(string, ...any)) {
 			continue
 		}
 		logf("teststack: removing orphaned stack %s (owner pid %s is gone)", f[0], f[1])
-		removeDockerStack(ctx, f[0])
+		if err := removeDockerStack(ctx, f[0]); err != nil {
+			logf("teststack: removing orphaned stack %s: %v", f[0], err)
+		}
 	}
 }
 

@@ -118,7 +118,7 @@ func (p *processBackend) spawn(name, bin string, args, env []string) error {
 		return fmt.Errorf("starting %s: %w", name, err)
 	}
 	p.procs[name] = cmd
-	go cmd.Wait() // reap; the exit status of a stopped server is of no interest
+	go func() { _ = cmd.Wait() }() // reap; the exit status of a stopped server is of no interest
 	return os.WriteFile(filepath.Join(p.dir, name+".pid"), []byte(strconv.Itoa(cmd.Process.Pid)), 0o600)
 }
 
@@ -136,7 +136,7 @@ func (p *processBackend) signal(name string, sig syscall.Signal) error {
 		time.Sleep(50 * time.Millisecond)
 	}
 	if processAlive(cmd.Process.Pid) {
-		cmd.Process.Kill()
+		_ = cmd.Process.Kill() // it may have exited meanwhile
 	}
 	return nil
 }
@@ -176,8 +176,9 @@ func (p *processBackend) kes(ctx context.Context, a action) error {
 }
 
 func (p *processBackend) close(context.Context) error {
+	var errs []error
 	for name := range p.procs {
-		p.signal(name, syscall.SIGKILL)
+		errs = append(errs, p.signal(name, syscall.SIGKILL))
 	}
-	return nil
+	return errors.Join(errs...)
 }

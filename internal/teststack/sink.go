@@ -46,7 +46,7 @@ func (s *Stack) NotifySink(ctx context.Context) (*Sink, error) {
 		if err != nil {
 			return nil, err
 		}
-		go http.Serve(l, notifysink.Handler())
+		go func() { _ = http.Serve(l, notifysink.Handler()) }() // ends with the process
 		base := "http://" + l.Addr().String()
 		return &Sink{URL: base + "/hook", local: base}, nil
 	}

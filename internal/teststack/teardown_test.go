@@ -101,7 +101,7 @@ func TestInterruptLeavesNothing(t *testing.T) {
 		}
 	}
 	if held.ID == "" {
-		cmd.Process.Kill()
+		_ = cmd.Process.Kill()
 		t.Fatal("the child never reported its stack")
 	}
 	if held.Backend == BackendDocker && len(stackContainers(t, held.ID)) == 0 {
@@ -117,9 +117,12 @@ func TestInterruptLeavesNothing(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
-	case <-done:
+	case err := <-done:
+		if err == nil {
+			t.Fatal("the interrupted child exited 0; want the interrupt's exit status")
+		}
 	case <-time.After(2 * time.Minute):
-		cmd.Process.Kill()
+		_ = cmd.Process.Kill()
 		t.Fatal("the interrupted child did not exit")
 	}
 	if left := leftovers(t, &held, nil); len(left) > 0 {

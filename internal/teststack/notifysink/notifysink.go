@@ -31,7 +31,9 @@ func Handler() http.Handler {
 			mu.Lock()
 			defer mu.Unlock()
 			w.Header().Set("Content-Type", "application/json")
-			json.NewEncoder(w).Encode(received)
+			if err := json.NewEncoder(w).Encode(received); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+			}
 			return
 		}
 		if r.Method != http.MethodPost {
