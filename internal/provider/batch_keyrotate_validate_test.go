@@ -75,13 +75,19 @@ func TestValidationErrorPaths(t *testing.T) {
 		"context": {func(m *batchKeyrotateModel) {
 			m.Encryption.Context = types.MapValueMust(types.StringType, map[string]attr.Value{"a": types.StringValue("b")})
 		}, enc.AtName("context")},
-		"newer_than": {func(m *batchKeyrotateModel) { m.Filter = emptyFilter(); m.Filter.NewerThan = types.StringValue("7days") }, filter.AtName("newer_than")},
+		"newer_than": {func(m *batchKeyrotateModel) {
+			m.Filter = emptyFilter()
+			m.Filter.NewerThan = types.StringValue("7days")
+		}, filter.AtName("newer_than")},
 		"age window": {func(m *batchKeyrotateModel) {
 			m.Filter = emptyFilter()
 			m.Filter.NewerThan, m.Filter.OlderThan = types.StringValue("1d"), types.StringValue("2d")
 		}, filter.AtName("older_than")},
-		"created_before": {func(m *batchKeyrotateModel) { m.Filter = emptyFilter(); m.Filter.CreatedBefore = types.StringValue("soon") }, filter.AtName("created_before")},
-		"kms_key":        {func(m *batchKeyrotateModel) { m.Filter = emptyFilter(); m.Filter.KMSKey = types.StringValue("k") }, filter.AtName("kms_key")},
+		"created_before": {func(m *batchKeyrotateModel) {
+			m.Filter = emptyFilter()
+			m.Filter.CreatedBefore = types.StringValue("soon")
+		}, filter.AtName("created_before")},
+		"kms_key": {func(m *batchKeyrotateModel) { m.Filter = emptyFilter(); m.Filter.KMSKey = types.StringValue("k") }, filter.AtName("kms_key")},
 		"second tag key": {func(m *batchKeyrotateModel) {
 			m.Filter = emptyFilter()
 			m.Filter.Tags = []kvModel{kv("ok", "v"), kv("bad!", "v")}
@@ -90,7 +96,10 @@ func TestValidationErrorPaths(t *testing.T) {
 			m.Filter = emptyFilter()
 			m.Filter.Tags, m.Filter.Metadata = []kvModel{kv("a", "b")}, []kvModel{kv("content-type", "x")}
 		}, filter.AtName("metadata")},
-		"metadata key": {func(m *batchKeyrotateModel) { m.Filter = emptyFilter(); m.Filter.Metadata = []kvModel{kv("expires", "x")} },
+		"metadata key": {func(m *batchKeyrotateModel) {
+			m.Filter = emptyFilter()
+			m.Filter.Metadata = []kvModel{kv("expires", "x")}
+		},
 			filter.AtName("metadata").AtListIndex(0).AtName("key")},
 		"notify endpoint": {func(m *batchKeyrotateModel) {
 			m.Notify = &notifyModel{Endpoint: types.StringValue("ftp://x"), Token: types.StringNull()}
