@@ -271,3 +271,54 @@ func TestAccBatchKeyrotate_notify(t *testing.T) {
 		}
 	}
 }
+
+// TestAccBatchKeyrotate_timeoutTaints runs out of its create timeout while
+// the job runs: the apply fails, the job ID is kept (the resource is
+// tainted), and the next plan replaces it.
+func TestAccBatchKeyrotate_timeoutTaints(t *testing.T) {
+	a := newAcc(t)
+	a.pace(300 * time.Millisecond)
+	bucket, oldKey, newKey := a.bucket(), a.key(), a.key()
+	a.put(inventory.Seed{Bucket: bucket, Names: inventory.Names("o-", 30), KMSKey: oldKey})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      rotateConfig(bucket, newKey, `timeouts = { create = "2s" }`),
+				ExpectError: regexp.MustCompile(`(?s)Rotation Job Did Not Complete.*create timeout ran out.*tainted`),
+			},
+			{
+				Config: rotateConfig(bucket, newKey, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(rotateAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{stateValue("status", knownvalue.StringExact("complete"))},
+			},
+		},
+	})
+}
+
+// TestAccBatchKeyrotate_finalFailure sends SSE-KMS objects to sse-s3, which
+// the server fails for every object: apply must fail with the counts and
+// what to do, after the configured number of jobs.
+func TestAccBatchKeyrotate_finalFailure(t *testing.T) {
+	a := newAcc(t)
+	bucket, oldKey := a.bucket(), a.key()
+	names := inventory.Names("o-", 3)
+	a.put(inventory.Seed{Bucket: bucket, Names: names, KMSKey: oldKey})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "minio_batch_keyrotate" "test" {
+  bucket     = %q
+  encryption = { type = "sse-s3" }
+  retry      = { attempts = 2, delay = "100ms" }
+}`, bucket),
+			ExpectError: regexp.MustCompile(`(?s)Rotation Job Did Not Complete.*\(attempt 2\): 0 objects rotated, 3\s+failed.*SSE-KMS objects sent to sse-s3`),
+		}},
+		// The failed jobs left every object where it was.
+		CheckDestroy: a.checkObjects(bucket, keysOf(names, oldKey)),
+	})
+}
+
