@@ -321,4 +321,3 @@ resource "minio_batch_keyrotate" "test" {
 		CheckDestroy: a.checkObjects(bucket, keysOf(names, oldKey)),
 	})
 }
-
