@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-	"github.com/minio/madmin-go/v3"
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/batchjob"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
@@ -152,7 +151,7 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 	plan.ID = types.StringValue(out.JobID)
 	plan.Attempts = types.Int64Value(int64(out.Attempts))
 	plan.setProgress(out.Progress)
-	plan.User = types.StringValue(r.jobUser(ctx, out.JobID))
+	plan.User = types.StringValue(r.clients.jobUser(ctx, out.JobID))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if err != nil {
 		resp.Diagnostics.AddError("Rotation Job Did Not Complete", runErrorDetail(out, err))
@@ -183,22 +182,6 @@ func (r *batchKeyrotateResource) preflight(ctx context.Context, spec keyrotate.S
 				"(MinIO rewrites object metadata in place and has no other copy to heal from). Back up or replicate the bucket first.", red))
 	}
 	return true
-}
-
-// jobUser finds who started a job through the job list; the status report
-// does not say. It is informational, so failures only log.
-func (r *batchKeyrotateResource) jobUser(ctx context.Context, id string) string {
-	list, err := r.clients.admin.ListBatchJobs(ctx, &madmin.ListBatchJobsFilter{})
-	if err != nil {
-		tflog.Warn(ctx, "could not list batch jobs to find the job's user", map[string]any{"error": err.Error()})
-		return ""
-	}
-	for _, j := range list.Jobs {
-		if j.ID == id {
-			return j.User
-		}
-	}
-	return ""
 }
 
 func runErrorDetail(out batchjob.Outcome, err error) string {
@@ -319,7 +302,7 @@ func (r *batchKeyrotateResource) ImportState(ctx context.Context, req resource.I
 		StallTimeout:      types.StringValue(defaultStallTimeout),
 		Triggers:          types.MapNull(types.StringType),
 		Attempts:          types.Int64Value(1),
-		User:              types.StringValue(r.jobUser(ctx, id)),
+		User:              types.StringValue(r.clients.jobUser(ctx, id)),
 	}
 	m.Timeouts.Object = types.ObjectNull(map[string]attr.Type{"create": types.StringType, "delete": types.StringType})
 	m.setSpec(spec)

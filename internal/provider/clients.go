@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/minio/madmin-go/v3"
 	"github.com/minio/minio-go/v7"
 
@@ -27,6 +29,22 @@ func newClients(r conn.Resolved) (*clients, error) {
 		return nil, err
 	}
 	return &clients{admin: admin, s3: s3}, nil
+}
+
+// jobUser finds who started a job through the job list; the status report
+// does not say. It is informational, so a failure only logs.
+func (c *clients) jobUser(ctx context.Context, id string) string {
+	list, err := c.admin.ListBatchJobs(ctx, &madmin.ListBatchJobsFilter{})
+	if err != nil {
+		tflog.Warn(ctx, "could not list batch jobs to find the job's user", map[string]any{"error": err.Error()})
+		return ""
+	}
+	for _, j := range list.Jobs {
+		if j.ID == id {
+			return j.User
+		}
+	}
+	return ""
 }
 
 // clientsFrom unpacks provider data in a resource's or data source's

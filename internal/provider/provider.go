@@ -138,7 +138,7 @@ func (p *minioProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *minioProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{NewBatchJobStatusDataSource, NewBatchJobsDataSource}
 }
 
 func (p *minioProvider) Functions(context.Context) []func() function.Function {

@@ -19,10 +19,10 @@ func TerraformCLI(ctx context.Context, logf func(string, ...any)) (map[string]st
 	if err != nil {
 		return nil, err
 	}
-	// Tests must not depend on the user's ~/.terraformrc; without any CLI
-	// config Terraform warns and OpenTofu's warning even breaks the testing
+	// A CLI configuration that does not exist (unset, or named but absent)
+	// makes Terraform warn and OpenTofu's warning even breaks the testing
 	// framework's version parsing. An empty file avoids both.
-	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
+	if _, err := os.Stat(os.Getenv("TF_CLI_CONFIG_FILE")); err != nil {
 		rc := filepath.Join(os.TempDir(), "teststack-empty.tfrc")
 		if err := os.WriteFile(rc, nil, 0o644); err != nil {
 			return nil, err
