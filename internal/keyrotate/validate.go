@@ -137,19 +137,26 @@ func (v *validator) encryption(e Encryption) {
 // kmsKeyName applies the key name rule of the pinned KES (validName in its
 // auth.go): the KMS refuses other names, and the job would fail on every
 // object.
-func (v *validator) kmsKeyName(k string) {
-	const rule = "a KMS key name has 1 to 80 ASCII letters, digits, '-' and '_'; '-' may not be the first or last character and the name may not be just \"_\""
-	if k == "" {
-		v.fail("Missing Encryption Key", "key is required with type sse-kms; "+rule+".", "encryption", "key")
-		return
-	}
-	valid := len(k) <= maxKeyNameBytes && k != "_"
+// KeyNameRule says which KMS key names KES accepts (validName in KES's
+// auth.go): a job towards any other name could never find its key.
+const KeyNameRule = "a KMS key name has 1 to 80 ASCII letters, digits, '-' and '_'; '-' may not be the first or last character and the name may not be just \"_\""
+
+// ValidKeyName reports whether KES accepts k as a key name (KeyNameRule).
+func ValidKeyName(k string) bool {
+	valid := k != "" && len(k) <= maxKeyNameBytes && k != "_"
 	for i := 0; i < len(k) && valid; i++ {
 		c := k[i]
 		valid = isAlnum(c) || c == '_' || (c == '-' && i > 0 && i < len(k)-1)
 	}
-	if !valid {
-		v.fail("Invalid Encryption Key Name", fmt.Sprintf("%q is not a valid KMS key name; %s.", k, rule), "encryption", "key")
+	return valid
+}
+
+func (v *validator) kmsKeyName(k string) {
+	switch {
+	case k == "":
+		v.fail("Missing Encryption Key", "key is required with type sse-kms; "+KeyNameRule+".", "encryption", "key")
+	case !ValidKeyName(k):
+		v.fail("Invalid Encryption Key Name", fmt.Sprintf("%q is not a valid KMS key name; %s.", k, KeyNameRule), "encryption", "key")
 	}
 }
 

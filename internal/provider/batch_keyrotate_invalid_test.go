@@ -86,6 +86,8 @@ var invalidCases = []invalidCase{
 	{"Invalid Duration", says(`want positive whole numbers`), okBucket + okKMS + "retry = {\n  delay = \"soon\"\n}"},
 	{"Invalid Duration", line("stall_timeout"), okBucket + okKMS + "stall_timeout = \"forever\""},
 	{"Invalid MinIO Endpoint", line("endpoint"), "provider \"minio\" {\n  endpoint = \"ftp://minio.example.com:9000\"\n}\nresource \"minio_batch_keyrotate\" \"bad\" {\n" + okBucket + okKMS + "}"},
+	{"Invalid KES Endpoint", says("KES speaks only HTTPS"), "provider \"minio\" {\n  kes = {\n    endpoint = \"http://kes.example.com:7373\"\n  }\n}\nresource \"minio_batch_keyrotate\" \"bad\" {\n" + okBucket + okKMS + "}"},
+	{"Invalid KES Key Name", line("name"), "provider \"minio\" {}\nresource \"minio_kes_key\" \"bad\" {\n  name = \"finance.2026\"\n}"},
 	{"Unusable CA File", line("ca_file"), "provider \"minio\" {\n  ca_file = \"/nonexistent/ca.pem\"\n}\nresource \"minio_batch_keyrotate\" \"bad\" {\n" + okBucket + okKMS + "}"},
 }
 

@@ -165,7 +165,15 @@ func (r *batchKeyrotateResource) preflight(ctx context.Context, spec keyrotate.S
 	if spec.Encryption.Type == keyrotate.SSEKMS {
 		key = spec.Encryption.Key
 	}
-	if err := preflight.CheckKey(ctx, r.clients.admin, key); err != nil {
+	err := preflight.CheckKey(ctx, r.clients.admin, key)
+	if r.clients.kes != nil && key != "" {
+		// KES names a missing key plainly; MinIO's check still runs when
+		// KES has it, proving MinIO itself may use it.
+		if kerr := preflight.CheckKESKey(ctx, r.clients.kes, key); kerr != nil {
+			err = kerr
+		}
+	}
+	if err != nil {
 		diags.AddAttributeError(path.Root("encryption").AtName("key"), "Target Key Not Usable",
 			fmt.Sprintf("No job was started: %v.\n\nCreate the key first (the minio_kes_key resource, `mc admin kms key create ALIAS %s` or `kes key create %s`) "+
 				"and make sure MinIO's KES identity may use it, then apply again.", err, key, key))

@@ -2,7 +2,9 @@ package provider
 
 import (
 	"fmt"
+	"os"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -107,21 +109,34 @@ resource "minio_batch_keyrotate" "test" {
 	})
 }
 
-// TestAccBatchKeyrotate_missingKey fails before any job starts.
+// TestAccBatchKeyrotate_missingKey fails before any job starts, through
+// KES when the provider has a KES connection and through MinIO's KMS API
+// when it has none.
 func TestAccBatchKeyrotate_missingKey(t *testing.T) {
-	a := newAcc(t)
-	bucket, oldKey := a.bucket(), a.key()
-	a.put(inventory.Seed{Bucket: bucket, Names: inventory.Names("x-", 3), KMSKey: oldKey})
-	jobsBefore := a.jobIDs()
-
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      rotateConfig(bucket, "no-such-key-"+oldKey, ""),
-			ExpectError: regexp.MustCompile(`(?s)Target Key Not Usable.*No job was started: key\s+"no-such-key-` + oldKey + `" is not usable`),
-		}},
-	})
-	if after := a.jobIDs(); fmt.Sprint(after) != fmt.Sprint(jobsBefore) {
-		t.Fatalf("a job was started although the key is missing: before %v, after %v", jobsBefore, after)
+	for name, tc := range map[string]struct {
+		kesServer string
+		reason    string
+	}{
+		"through KES":       {kesServer: os.Getenv("KES_SERVER"), reason: `KES has no key of that name`},
+		"through MinIO KMS": {kesServer: "", reason: `encrypting with it failed`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := newAcc(t)
+			t.Setenv("KES_SERVER", tc.kesServer)
+			bucket, oldKey := a.bucket(), a.key()
+			a.put(inventory.Seed{Bucket: bucket, Names: inventory.Names("x-", 3), KMSKey: oldKey})
+			jobsBefore := a.jobIDs()
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: rotateConfig(bucket, "no-such-key-"+oldKey, ""),
+					ExpectError: regexp.MustCompile(`(?s)Target Key Not Usable.*No job was started: key\s+"no-such-key-` + oldKey +
+						`" is not usable:\s+` + strings.ReplaceAll(tc.reason, " ", `\s+`) + `.*minio_kes_key`),
+				}},
+			})
+			if after := a.jobIDs(); fmt.Sprint(after) != fmt.Sprint(jobsBefore) {
+				t.Fatalf("a job was started although the key is missing: before %v, after %v", jobsBefore, after)
+			}
+		})
 	}
 }

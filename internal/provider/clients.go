@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/minio/kes-go"
 	"github.com/minio/madmin-go/v3"
 	"github.com/minio/minio-go/v7"
 
@@ -17,6 +18,7 @@ import (
 type clients struct {
 	admin *madmin.AdminClient
 	s3    *minio.Client
+	kes   *kes.Client // nil without a kes block or KES_SERVER
 }
 
 func newClients(r conn.Resolved) (*clients, error) {

@@ -39,11 +39,25 @@ type providerModel struct {
 	UseSSL       types.Bool   `tfsdk:"use_ssl"`
 	CAFile       types.String `tfsdk:"ca_file"`
 	Insecure     types.Bool   `tfsdk:"insecure"`
+	KES          *kesModel    `tfsdk:"kes"`
+}
+
+type kesModel struct {
+	Endpoint       types.String `tfsdk:"endpoint"`
+	APIKey         types.String `tfsdk:"api_key"`
+	ClientCertFile types.String `tfsdk:"client_cert_file"`
+	ClientKeyFile  types.String `tfsdk:"client_key_file"`
+	CAFile         types.String `tfsdk:"ca_file"`
+	Insecure       types.Bool   `tfsdk:"insecure"`
 }
 
 func (p *minioProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "minio"
 	resp.Version = p.version
+}
+
+func kesEnvDoc(field string) string {
+	return " Read from `" + conn.KESEnvName(field) + "` when not set."
 }
 
 // envDoc is the sentence naming the variables that set an argument.
@@ -90,6 +104,25 @@ func (p *minioProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Optional:            true,
 				MarkdownDescription: "Skip TLS certificate verification. Only for tests: anyone on the path can read the credentials." + envDoc("insecure"),
 			},
+			"kes": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "Connection to KES, MinIO's key server, for `minio_kes_key` and `minio_kes_keys`. With it (or with `KES_SERVER` set), " +
+					"`minio_batch_keyrotate` also checks through KES that its target key exists before it starts a job.",
+				Attributes: map[string]schema.Attribute{
+					"endpoint": schema.StringAttribute{Optional: true,
+						MarkdownDescription: "KES URL, `https://host:port`." + kesEnvDoc("endpoint")},
+					"api_key": schema.StringAttribute{Optional: true, Sensitive: true,
+						MarkdownDescription: "KES API key (`kes:v1:...`, from `kes identity new`). Alternative to a client certificate." + kesEnvDoc("api_key")},
+					"client_cert_file": schema.StringAttribute{Optional: true,
+						MarkdownDescription: "PEM client certificate, with `client_key_file`; alternative to `api_key`." + kesEnvDoc("client_cert_file")},
+					"client_key_file": schema.StringAttribute{Optional: true,
+						MarkdownDescription: "PEM private key of `client_cert_file`." + kesEnvDoc("client_key_file")},
+					"ca_file": schema.StringAttribute{Optional: true,
+						MarkdownDescription: "PEM file of the CA that signed KES's certificate, if private." + kesEnvDoc("ca_file")},
+					"insecure": schema.BoolAttribute{Optional: true,
+						MarkdownDescription: "Skip verification of KES's certificate. Only for tests."},
+				},
+			},
 		},
 	}
 }
@@ -129,16 +162,31 @@ func (p *minioProvider) Configure(ctx context.Context, req provider.ConfigureReq
 			"The provider settings were valid but no client could be built from them. Check endpoint and credentials.\n\n"+err.Error())
 		return
 	}
+	if conn.KESConfigured(m.KES != nil, os.LookupEnv) {
+		var ks conn.KESSettings
+		if k := m.KES; k != nil {
+			ks = conn.KESSettings{Endpoint: k.Endpoint.ValueString(), APIKey: k.APIKey.ValueString(), ClientCertFile: k.ClientCertFile.ValueString(),
+				ClientKeyFile: k.ClientKeyFile.ValueString(), CAFile: k.CAFile.ValueString(), Insecure: k.Insecure.ValueBool()}
+		}
+		var kesProblems []conn.Problem
+		c.kes, kesProblems = ks.ResolveKES(os.LookupEnv)
+		for _, p := range kesProblems {
+			resp.Diagnostics.AddAttributeError(path.Root("kes").AtName(strings.TrimPrefix(p.Field, "kes.")), p.Summary, p.Detail)
+		}
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	resp.ResourceData = c
 	resp.DataSourceData = c
 }
 
 func (p *minioProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewBatchKeyrotateResource}
+	return []func() resource.Resource{NewBatchKeyrotateResource, NewKESKeyResource}
 }
 
 func (p *minioProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewBatchJobStatusDataSource, NewBatchJobsDataSource}
+	return []func() datasource.DataSource{NewBatchJobStatusDataSource, NewBatchJobsDataSource, NewKESKeysDataSource}
 }
 
 func (p *minioProvider) Functions(context.Context) []func() function.Function {

@@ -1,0 +1,95 @@
+package conn
+
+import (
+	"crypto/tls"
+	"fmt"
+	"net/url"
+
+	"github.com/minio/kes-go"
+)
+
+// KESSettings are the provider's kes block as written; empty means unset.
+type KESSettings struct {
+	Endpoint       string
+	APIKey         string
+	ClientCertFile string
+	ClientKeyFile  string
+	CAFile         string
+	Insecure       bool
+}
+
+// kesEnv names the variables that set KES arguments not set in
+// configuration; the field names are the kes block's, prefixed "kes.".
+var kesEnv = map[string]string{
+	"kes.endpoint":         "KES_SERVER",
+	"kes.api_key":          "KES_API_KEY",
+	"kes.client_cert_file": "KES_CLIENT_CERT",
+	"kes.client_key_file":  "KES_CLIENT_KEY",
+	"kes.ca_file":          "KES_CACERT_FILE",
+}
+
+// KESEnvName is the variable that can set a kes block field, for docs.
+func KESEnvName(field string) string { return kesEnv["kes."+field] }
+
+// KESConfigured reports whether a KES connection is asked for: a kes
+// block, or KES_SERVER in the environment.
+func KESConfigured(block bool, lookup func(string) (string, bool)) bool {
+	v, _ := lookup("KES_SERVER")
+	return block || v != ""
+}
+
+// ResolveKES fills unset settings from the environment and builds a
+// kes-go client, authenticated by an API key or a client certificate.
+// Nothing is contacted.
+func (s KESSettings) ResolveKES(lookup func(string) (string, bool)) (*kes.Client, []Problem) {
+	for field, v := range map[string]*string{"kes.endpoint": &s.Endpoint, "kes.api_key": &s.APIKey,
+		"kes.client_cert_file": &s.ClientCertFile, "kes.client_key_file": &s.ClientKeyFile, "kes.ca_file": &s.CAFile} {
+		if *v == "" {
+			*v, _ = lookup(kesEnv[field])
+		}
+	}
+	problem := func(field, summary, detail string) []Problem {
+		return []Problem{{Field: field, Env: kesEnv[field], Summary: summary, Detail: detail}}
+	}
+	if s.Endpoint == "" {
+		return nil, problem("kes.endpoint", "Missing KES Endpoint", "Set kes.endpoint (or KES_SERVER) to the KES server's URL, e.g. https://kes.example.com:7373.")
+	}
+	if u, err := url.Parse(s.Endpoint); err != nil || u.Scheme != "https" || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		return nil, problem("kes.endpoint", "Invalid KES Endpoint",
+			fmt.Sprintf("%q is not a KES endpoint. KES speaks only HTTPS: use https://host:port, e.g. https://kes.example.com:7373.", s.Endpoint))
+	}
+	byKey, byCert := s.APIKey != "", s.ClientCertFile != "" || s.ClientKeyFile != ""
+	var cert tls.Certificate
+	switch {
+	case byKey && byCert:
+		return nil, problem("kes.api_key", "Conflicting KES Credentials",
+			"Set either api_key (KES_API_KEY) or client_cert_file and client_key_file (KES_CLIENT_CERT, KES_CLIENT_KEY), not both.")
+	case !byKey && !byCert:
+		return nil, problem("kes.api_key", "Missing KES Credentials",
+			"KES authenticates clients by an API key (kes:v1:..., from `kes identity new`) or a client certificate. Set api_key (KES_API_KEY), or client_cert_file and client_key_file.")
+	case byKey:
+		key, err := kes.ParseAPIKey(s.APIKey)
+		if err != nil {
+			return nil, problem("kes.api_key", "Invalid KES API Key", "api_key must be a KES API key as `kes identity new` prints it (kes:v1:...).")
+		}
+		if cert, err = kes.GenerateCertificate(key); err != nil {
+			return nil, problem("kes.api_key", "Invalid KES API Key", "No client certificate could be made from api_key.\n\n"+err.Error())
+		}
+	default:
+		if s.ClientCertFile == "" || s.ClientKeyFile == "" {
+			return nil, problem("kes.client_cert_file", "Incomplete KES Client Certificate", "Set both client_cert_file and client_key_file.")
+		}
+		var err error
+		if cert, err = tls.LoadX509KeyPair(s.ClientCertFile, s.ClientKeyFile); err != nil {
+			return nil, problem("kes.client_cert_file", "Unusable KES Client Certificate",
+				"client_cert_file and client_key_file must name a readable PEM certificate and its private key.\n\n"+err.Error())
+		}
+	}
+	cfg, p := tlsConfig(s.CAFile, s.Insecure)
+	if p != nil {
+		p.Field, p.Env = "kes.ca_file", kesEnv["kes.ca_file"]
+		return nil, []Problem{*p}
+	}
+	cfg.Certificates = []tls.Certificate{cert}
+	return kes.NewClientWithConfig(s.Endpoint, cfg), nil
+}

@@ -1,0 +1,195 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/minio/kes-go"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
+)
+
+var (
+	_ resource.ResourceWithImportState = (*kesKeyResource)(nil)
+	_ resource.ResourceWithConfigure   = (*kesKeyResource)(nil)
+)
+
+type kesKeyResource struct {
+	clients *clients
+}
+
+// NewKESKeyResource is the minio_kes_key resource.
+func NewKESKeyResource() resource.Resource { return &kesKeyResource{} }
+
+type kesKeyModel struct {
+	ID           types.String `tfsdk:"id"`
+	Name         types.String `tfsdk:"name"`
+	AllowDestroy types.Bool   `tfsdk:"allow_destroy"`
+	CreatedAt    types.String `tfsdk:"created_at"`
+	CreatedBy    types.String `tfsdk:"created_by"`
+}
+
+func (r *kesKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_kes_key"
+}
+
+func (r *kesKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.clients = clientsFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *kesKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A master key in KES, through the provider's `kes` block. Objects sealed under a key can only be read while the key " +
+			"exists: destroy refuses unless `allow_destroy = true`. A key deleted outside Terraform drops out of state, and the next plan creates " +
+			"a **new** key of the same name, which cannot decrypt what the old one sealed.",
+		Attributes: map[string]schema.Attribute{
+			"id": computedString("The key name."),
+			"name": schema.StringAttribute{
+				Required: true, PlanModifiers: replaced,
+				Validators:          []validator.String{kesKeyNameValidator{}},
+				MarkdownDescription: "Key name: " + keyrotate.KeyNameRule + ".",
+			},
+			"allow_destroy": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "Allow destroy to delete the key. Default false: objects may still be sealed under it, and deleting it makes them unreadable for good.",
+			},
+			"created_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When KES created the key (RFC 3339).",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"created_by": schema.StringAttribute{Computed: true, MarkdownDescription: "The KES identity that created the key.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+		},
+	}
+}
+
+func (r *kesKeyResource) requireKES(diags *diag.Diagnostics) bool {
+	if r.clients == nil || r.clients.kes == nil {
+		diags.AddError("KES Not Configured",
+			"minio_kes_key needs a connection to KES: add a kes block to the provider (endpoint and api_key, or a client certificate), or set KES_SERVER and KES_API_KEY.")
+		return false
+	}
+	return true
+}
+
+// describe fills the computed attributes from KES.
+func (r *kesKeyResource) describe(ctx context.Context, m *kesKeyModel) error {
+	info, err := r.clients.kes.DescribeKey(ctx, m.Name.ValueString())
+	if err != nil {
+		return err
+	}
+	m.ID = types.StringValue(info.Name)
+	m.CreatedAt = types.StringValue(info.CreatedAt.UTC().Format(time.RFC3339))
+	m.CreatedBy = types.StringValue(info.CreatedBy.String())
+	return nil
+}
+
+func (r *kesKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m kesKeyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || !r.requireKES(&resp.Diagnostics) {
+		return
+	}
+	name := m.Name.ValueString()
+	err := r.clients.kes.CreateKey(ctx, name)
+	switch {
+	case errors.Is(err, kes.ErrKeyExists):
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "KES Key Already Exists",
+			fmt.Sprintf("KES already has a key %q. To manage it with Terraform, import it: terraform import ADDRESS %s", name, name))
+		return
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot Create KES Key",
+			fmt.Sprintf("Creating key %q in KES failed. Check that KES is reachable and the identity may create keys (/v1/key/create/*).\n\n%v", name, err))
+		return
+	}
+	if err := r.describe(ctx, &m); err != nil {
+		resp.Diagnostics.AddError("Cannot Read KES Key", fmt.Sprintf("Key %q was created but reading it back failed.\n\n%v", name, err))
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *kesKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m kesKeyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || !r.requireKES(&resp.Diagnostics) {
+		return
+	}
+	err := r.describe(ctx, &m)
+	switch {
+	case errors.Is(err, kes.ErrKeyNotFound):
+		// Deleted outside Terraform: the plan shows it will be created
+		// again, as a new key (the resource documentation warns about it).
+		resp.State.RemoveResource(ctx)
+		return
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot Read KES Key",
+			fmt.Sprintf("Reading key %q from KES failed. Check that KES is reachable and the identity may describe keys.\n\n%v", m.Name.ValueString(), err))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// Update only changes allow_destroy, which lives in state alone.
+func (r *kesKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m kesKeyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *kesKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m kesKeyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || !r.requireKES(&resp.Diagnostics) {
+		return
+	}
+	name := m.Name.ValueString()
+	if !m.AllowDestroy.ValueBool() {
+		resp.Diagnostics.AddError("KES Key Deletion Refused",
+			fmt.Sprintf("Key %q was not deleted: objects sealed under it could never be read again. Rotate them to another key first "+
+				"(minio_batch_keyrotate), then set allow_destroy = true and apply before destroying. To stop managing the key without deleting it, "+
+				"use `terraform state rm`.", name))
+		return
+	}
+	if err := r.clients.kes.DeleteKey(ctx, name); err != nil && !errors.Is(err, kes.ErrKeyNotFound) {
+		resp.Diagnostics.AddError("Cannot Delete KES Key",
+			fmt.Sprintf("Deleting key %q from KES failed. Check that the identity may delete keys (/v1/key/delete/*).\n\n%v", name, err))
+	}
+}
+
+func (r *kesKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !r.requireKES(&resp.Diagnostics) {
+		return
+	}
+	m := kesKeyModel{Name: types.StringValue(req.ID), AllowDestroy: types.BoolValue(false)}
+	if err := r.describe(ctx, &m); err != nil {
+		resp.Diagnostics.AddError("Cannot Import KES Key", fmt.Sprintf("KES has no readable key %q.\n\n%v", req.ID, err))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// kesKeyNameValidator applies KES's own key name rule at validate time.
+type kesKeyNameValidator struct{}
+
+func (kesKeyNameValidator) Description(context.Context) string { return keyrotate.KeyNameRule }
+
+func (v kesKeyNameValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (kesKeyNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || keyrotate.ValidKeyName(req.ConfigValue.ValueString()) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid KES Key Name",
+		fmt.Sprintf("%q is not a name KES accepts; %s.", req.ConfigValue.ValueString(), keyrotate.KeyNameRule))
+}
