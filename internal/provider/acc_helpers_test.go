@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"regexp"
 	"slices"
@@ -47,31 +45,11 @@ func (a *acc) ctx() context.Context {
 	return ctx
 }
 
-func randomName(prefix string) string {
-	b := make([]byte, 4)
-	rand.Read(b)
-	return prefix + hex.EncodeToString(b)
-}
+var randomName = teststack.RandomName
 
-// bucket creates a bucket with a random name.
-func (a *acc) bucket() string {
-	a.t.Helper()
-	name := randomName("acc-")
-	if err := a.s3.MakeBucket(a.ctx(), name, minio.MakeBucketOptions{}); err != nil {
-		a.t.Fatalf("creating bucket %s: %v", name, err)
-	}
-	return name
-}
+func (a *acc) bucket() string { a.t.Helper(); return a.stack.NewBucket(a.t) }
 
-// key creates a KMS key through MinIO's KMS API.
-func (a *acc) key() string {
-	a.t.Helper()
-	name := randomName("acc-key-")
-	if err := a.admin.CreateKey(a.ctx(), name); err != nil {
-		a.t.Fatalf("creating KMS key %s: %v", name, err)
-	}
-	return name
-}
+func (a *acc) key() string { a.t.Helper(); return a.stack.NewKey(a.t) }
 
 func (a *acc) put(s inventory.Seed) {
 	a.t.Helper()
@@ -104,24 +82,8 @@ func (a *acc) jobIDs() []string {
 	return ids
 }
 
-// pace slows every rotation worker down by wait per object (MinIO's batch
-// keyrotation_workers_wait), so a job stays running long enough to be
-// seen, interrupted or canceled. It is reset when the test ends.
-func (a *acc) pace(wait time.Duration) {
-	a.t.Helper()
-	set := func(d time.Duration) error {
-		_, err := a.admin.SetConfigKV(context.Background(), fmt.Sprintf("batch keyrotation_workers_wait=%s", d))
-		return err
-	}
-	if err := set(wait); err != nil {
-		a.t.Fatalf("slowing rotation down: %v", err)
-	}
-	a.t.Cleanup(func() {
-		if err := set(0); err != nil {
-			a.t.Errorf("resetting the rotation pace: %v", err)
-		}
-	})
-}
+// pace slows rotation down for the test (see teststack.PaceRotation).
+func (a *acc) pace(wait time.Duration) { a.t.Helper(); a.stack.PaceRotation(a.t, wait) }
 
 // checkObjects asserts, from outside the server, which key each object
 // is under: want maps object name to key name ("sse-s3" for SSE-S3).

@@ -3,9 +3,7 @@ package serverfacts
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,31 +54,9 @@ func setup(t *testing.T) *fixture {
 	return &fixture{t: t, ctx: ctx, stack: s, admin: admin, s3: s3}
 }
 
-func randomName(prefix string) string {
-	b := make([]byte, 4)
-	rand.Read(b)
-	return prefix + hex.EncodeToString(b)
-}
+func (f *fixture) bucket() string { f.t.Helper(); return f.stack.NewBucket(f.t) }
 
-// bucket creates a fresh bucket.
-func (f *fixture) bucket() string {
-	f.t.Helper()
-	name := randomName("facts-")
-	if err := f.s3.MakeBucket(f.ctx, name, minio.MakeBucketOptions{}); err != nil {
-		f.t.Fatalf("creating bucket %s: %v", name, err)
-	}
-	return name
-}
-
-// key creates a KMS key through MinIO's KMS API.
-func (f *fixture) key() string {
-	f.t.Helper()
-	name := randomName("facts-key-")
-	if err := f.admin.CreateKey(f.ctx, name); err != nil {
-		f.t.Fatalf("creating KMS key %s: %v", name, err)
-	}
-	return name
-}
+func (f *fixture) key() string { f.t.Helper(); return f.stack.NewKey(f.t) }
 
 func (f *fixture) put(seeds ...inventory.Seed) {
 	f.t.Helper()
@@ -527,24 +503,6 @@ func TestEncryptionContextIsDiscarded(t *testing.T) {
 	}
 }
 
-// pace slows every rotation worker by wait per object (the server's batch
-// keyrotation_workers_wait) until the test ends.
-func (f *fixture) pace(wait time.Duration) {
-	f.t.Helper()
-	set := func(d time.Duration) error {
-		_, err := f.admin.SetConfigKV(context.Background(), fmt.Sprintf("batch keyrotation_workers_wait=%s", d))
-		return err
-	}
-	if err := set(wait); err != nil {
-		f.t.Fatalf("slowing rotation down: %v", err)
-	}
-	f.t.Cleanup(func() {
-		if err := set(0); err != nil {
-			f.t.Errorf("resetting the rotation pace: %v", err)
-		}
-	})
-}
-
 // TestCancelDeletesDefinitionKeepsReport proves that CancelBatchJob stops
 // a running job and deletes its definition, while its status report stays
 // with neither Complete nor Failed set. A canceled job can only be told
@@ -554,7 +512,7 @@ func TestCancelDeletesDefinitionKeepsReport(t *testing.T) {
 	bucket, a, b := f.bucket(), f.key(), f.key()
 	const total = 40
 	f.put(seed(bucket, a, inventory.Names("o-", total)))
-	f.pace(300 * time.Millisecond)
+	f.stack.PaceRotation(f.t, 300*time.Millisecond)
 
 	res, err := f.admin.StartBatchJob(f.ctx, job{bucket: bucket, key: b}.yaml())
 	if err != nil {
@@ -677,7 +635,7 @@ func TestDescribeReturnsNotifyTokenInClear(t *testing.T) {
 	}
 	bucket, a, b := f.bucket(), f.key(), f.key()
 	f.put(seed(bucket, a, inventory.Names("o-", 2)))
-	token := "Bearer " + randomName("facts-token-")
+	token := "Bearer " + teststack.RandomName("facts-token-")
 
 	p := f.complete(job{bucket: bucket, key: b, flags: fmt.Sprintf("notify:\n  endpoint: %q\n  token: %q", sink.URL, token)}, 2)
 	described, err := f.admin.DescribeBatchJob(f.ctx, p.ID)

@@ -107,13 +107,10 @@ func (d *dockerBackend) startMinIO(ctx context.Context, s *Stack, m *material, i
 	hosts := nodeHosts(d.id, s.Nodes)
 	vols := drives(s, "/data", func(i int) string { return hosts[i] + ":9000" }, func(int) string { return "/data" })
 	env := minioEnv(s, "https://kes:7373", "/certs/CAs/ca.crt")
-	s.NodeEndpoints = make([]string, s.Nodes)
+	if err := s.allocateEndpoints(); err != nil {
+		return err
+	}
 	for i := range s.Nodes {
-		port, err := freePort()
-		if err != nil {
-			return err
-		}
-		s.NodeEndpoints[i] = fmt.Sprintf("127.0.0.1:%d", port)
 		args := append([]string{"create", "--name", hosts[i], "--hostname", hosts[i], "--network", d.id,
 			"-p", s.NodeEndpoints[i] + ":9000",
 			// Batch-job notifications leave from inside the container.
@@ -127,7 +124,6 @@ func (d *dockerBackend) startMinIO(ctx context.Context, s *Stack, m *material, i
 			return err
 		}
 	}
-	s.MinIOEndpoint = s.NodeEndpoints[0]
 	for i := range s.Nodes {
 		if _, err := docker(ctx, "start", hosts[i]); err != nil {
 			return err

@@ -68,15 +68,9 @@ func (p *processBackend) start(ctx context.Context, s *Stack, m *material) error
 		return err
 	}
 
-	s.NodeEndpoints = make([]string, s.Nodes)
-	for i := range s.Nodes {
-		port, err := freePort()
-		if err != nil {
-			return err
-		}
-		s.NodeEndpoints[i] = fmt.Sprintf("127.0.0.1:%d", port)
+	if err := s.allocateEndpoints(); err != nil {
+		return err
 	}
-	s.MinIOEndpoint = s.NodeEndpoints[0]
 	dataDir := func(i int) string { return filepath.Join(p.dir, "data"+strconv.Itoa(i+1)) }
 	vols := drives(s, dataDir(0), func(i int) string { return s.NodeEndpoints[i] }, dataDir)
 	p.nodeEnv = append(os.Environ(), minioEnv(s, s.KESEndpoint, s.CAFile)...)

@@ -146,6 +146,20 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	return s, nil
 }
 
+// allocateEndpoints gives every node a free port on 127.0.0.1.
+func (s *Stack) allocateEndpoints() error {
+	s.NodeEndpoints = make([]string, s.Nodes)
+	for i := range s.NodeEndpoints {
+		port, err := freePort()
+		if err != nil {
+			return err
+		}
+		s.NodeEndpoints[i] = fmt.Sprintf("127.0.0.1:%d", port)
+	}
+	s.MinIOEndpoint = s.NodeEndpoints[0]
+	return nil
+}
+
 // nodeHosts are the names MinIO nodes know each other by (container
 // names on the stack's Docker network), which their certificate covers.
 func nodeHosts(id string, n int) []string {
