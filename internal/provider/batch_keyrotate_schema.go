@@ -8,9 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -20,15 +18,14 @@ import (
 
 const defaultStallTimeout = "10m"
 
-// replaced marks a spec argument: a started job cannot change, so any
-// change means a new job.
+// replaced marks an argument whose change always means a new resource.
 var replaced = []planmodifier.String{stringplanmodifier.RequiresReplace()}
 
 func kvAttribute(what, keyDoc, valueDoc string) schema.ListNestedAttribute {
 	return schema.ListNestedAttribute{
 		Optional:            true,
 		MarkdownDescription: what,
-		PlanModifiers:       []planmodifier.List{listplanmodifier.RequiresReplace()},
+		PlanModifiers:       replaceJobList,
 		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 			"key":   schema.StringAttribute{Required: true, MarkdownDescription: keyDoc},
 			"value": schema.StringAttribute{Required: true, MarkdownDescription: valueDoc},
@@ -55,17 +52,17 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 		Attributes: map[string]schema.Attribute{
 			"id": computedString("The server's job ID, `keyrotate-<id>:<node>`."),
 			"bucket": schema.StringAttribute{
-				Required: true, PlanModifiers: replaced,
+				Required: true, PlanModifiers: replaceJobString,
 				MarkdownDescription: "Bucket whose objects are rotated. It must exist.",
 			},
 			"prefix": schema.StringAttribute{
-				Optional: true, PlanModifiers: replaced,
+				Optional: true, PlanModifiers: replaceJobString,
 				MarkdownDescription: "Only objects whose names start with this prefix are rotated.",
 			},
 			"encryption": schema.SingleNestedAttribute{
 				Required:            true,
 				MarkdownDescription: "The encryption objects are rotated to.",
-				PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
+				PlanModifiers:       replaceJobObject,
 				Attributes: map[string]schema.Attribute{
 					"type": schema.StringAttribute{
 						Required:            true,
@@ -84,7 +81,7 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"filter": schema.SingleNestedAttribute{
 				Optional:            true,
 				MarkdownDescription: "Narrows the objects rotated. Time filters must all hold; then an object matches when any `tags` entry matches, or else when any `metadata` entry matches.",
-				PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
+				PlanModifiers:       replaceJobObject,
 				Attributes: map[string]schema.Attribute{
 					"newer_than": schema.StringAttribute{Optional: true,
 						MarkdownDescription: "Only objects modified less than this long ago. Units `d`, `h`, `m`, `s`, `ms`, combinable: `7d`, `7d12h`, `90m`."},
@@ -106,7 +103,7 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"notify": schema.SingleNestedAttribute{
 				Optional:            true,
 				MarkdownDescription: "Endpoint the server posts the job's final report to (JSON).",
-				PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
+				PlanModifiers:       replaceJobObject,
 				Attributes: map[string]schema.Attribute{
 					"endpoint": schema.StringAttribute{Required: true, MarkdownDescription: "http or https URL, reached from the MinIO server."},
 					"token":    schema.StringAttribute{Optional: true, Sensitive: true, MarkdownDescription: "Sent as the `Authorization` header, e.g. `Bearer ...`."},
@@ -116,7 +113,7 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Optional: true,
 				MarkdownDescription: "Retries. The server retries each failed object `attempts` times `delay` apart; the provider also starts " +
 					"the job again (rotation is idempotent) when a job fails or stalls, up to `attempts` jobs (default 3), `delay` apart.",
-				PlanModifiers: []planmodifier.Object{objectplanmodifier.RequiresReplace()},
+				PlanModifiers: replaceJobObject,
 				Attributes: map[string]schema.Attribute{
 					"attempts": schema.Int64Attribute{Optional: true, MarkdownDescription: "From 1 to 100. Server default 3."},
 					"delay":    schema.StringAttribute{Optional: true, MarkdownDescription: "Pause between attempts, e.g. `500ms`. Server default 25ms."},
