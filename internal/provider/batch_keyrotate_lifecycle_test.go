@@ -160,7 +160,7 @@ func TestAccBatchKeyrotate_restartsFailedAttempt(t *testing.T) {
 				if err := kc.DeleteKey(a.ctx(), oldKey); err != nil {
 					t.Fatal(err)
 				}
-				go func() { restored <- a.afterFirstJobFails(known, importOld) }()
+				go func() { restored <- a.afterFirstJob(known, batchjob.StatusFailed, importOld) }()
 			},
 			Config: rotateConfig(bucket, newKey, `retry = { attempts = 2, delay = "5s" }`),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -177,27 +177,44 @@ func TestAccBatchKeyrotate_restartsFailedAttempt(t *testing.T) {
 	})
 }
 
-// afterFirstJobFails waits for a job not in known to start and to fail,
-// then calls repair.
-func (a *acc) afterFirstJobFails(known map[string]bool, repair func() error) error {
+// afterFirstJob waits for a job not in known to start and to reach
+// status, then calls repair. It follows the job by ID, since a canceled
+// job drops out of the job list.
+func (a *acc) afterFirstJob(known map[string]bool, status batchjob.Status, repair func() error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	for ctx.Err() == nil {
+	var id string
+	for id == "" {
 		list, err := a.admin.ListBatchJobs(ctx, &madmin.ListBatchJobsFilter{})
 		if err != nil {
 			return err
 		}
 		for _, j := range list.Jobs {
-			if known[j.ID] {
-				continue
-			}
-			if p, err := batchjob.Fetch(ctx, a.admin, j.ID); err == nil && p.Status == batchjob.StatusFailed {
-				return repair()
+			if !known[j.ID] {
+				id = j.ID
 			}
 		}
-		time.Sleep(100 * time.Millisecond)
+		if err := sleepCtx(ctx, 50*time.Millisecond); err != nil {
+			return fmt.Errorf("no new job started: %w", err)
+		}
 	}
-	return fmt.Errorf("no new job failed")
+	for {
+		if p, err := batchjob.Fetch(ctx, a.admin, id); err == nil && p.Status == status {
+			return repair()
+		}
+		if err := sleepCtx(ctx, 100*time.Millisecond); err != nil {
+			return fmt.Errorf("job %s did not become %s: %w", id, status, err)
+		}
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
 }
 
 // TestAccBatchKeyrotate_notify delivers the job's result with its token to
@@ -319,5 +336,44 @@ resource "minio_batch_keyrotate" "test" {
 		}},
 		// The failed jobs left every object where it was.
 		CheckDestroy: a.checkObjects(bucket, keysOf(names, oldKey)),
+	})
+}
+
+// TestAccBatchKeyrotate_restartsStalledJob stalls the first job (every
+// rotation worker sleeps an hour after its first object, as a job waiting
+// for MinIO's post-restart resume would): after stall_timeout the provider
+// cancels it and starts a second job, which rotates every object.
+func TestAccBatchKeyrotate_restartsStalledJob(t *testing.T) {
+	a := newAcc(t)
+	a.pace(time.Hour)
+	bucket, oldKey, newKey := a.bucket(), a.key(), a.key()
+	names := inventory.Names("o-", 10)
+	a.put(inventory.Seed{Bucket: bucket, Names: names, KMSKey: oldKey})
+	known := map[string]bool{}
+	for _, id := range a.jobIDs() {
+		known[id] = true
+	}
+	unstalled := make(chan error, 1)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				go func() {
+					unstalled <- a.afterFirstJob(known, batchjob.StatusCanceled, func() error {
+						_, err := a.admin.SetConfigKV(context.Background(), "batch keyrotation_workers_wait=0s")
+						return err
+					})
+				}()
+			},
+			Config: rotateConfig(bucket, newKey, `stall_timeout = "15s"`+"\n"+`retry = { attempts = 2, delay = "3s" }`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				stateValue("status", knownvalue.StringExact("complete")),
+				stateValue("attempts", knownvalue.Int64Exact(2)),
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				func(*terraform.State) error { return <-unstalled },
+				a.checkObjects(bucket, keysOf(names, newKey)),
+			),
+		}},
 	})
 }
