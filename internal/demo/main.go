@@ -42,7 +42,7 @@ func say(format string, args ...any) { fmt.Printf("==> "+format+"\n", args...) }
 func run(ctx context.Context) error {
 	began := time.Now()
 	say("starting a MinIO+KES stack (the first run builds both servers from their pins; later runs reuse them)")
-	stack, err := teststack.Start(ctx, teststack.Options{Logf: func(f string, a ...any) { fmt.Printf("    "+f+"\n", a...) }})
+	stack, err := teststack.Start(ctx, teststack.Options{Backend: teststack.LocalBackend(), Logf: func(f string, a ...any) { fmt.Printf("    "+f+"\n", a...) }})
 	if err != nil {
 		return err
 	}

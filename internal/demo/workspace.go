@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/teststack"
 )
@@ -83,7 +84,14 @@ func newWorkspace(ctx context.Context, stack *teststack.Stack) (*workspace, erro
 			return nil, err
 		}
 	}
-	w.env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	// The user's own MINIO_* and KES_* settings (a session token, a region)
+	// must not reach the demo's provider.
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "MINIO_") && !strings.HasPrefix(kv, "KES_") {
+			w.env = append(w.env, kv)
+		}
+	}
+	w.env = append(w.env, "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
 	for k, v := range stack.Env() {
 		w.env = append(w.env, k+"="+v)
 	}

@@ -184,10 +184,21 @@ func chooseBackend(forced string) (string, error) {
 	if os.Getenv("MINIO_ENDPOINT") != "" {
 		return BackendExternal, nil
 	}
-	if dockerAnswers() {
-		return BackendDocker, nil
+	return LocalBackend(), nil
+}
+
+// LocalBackend is the backend for a stack of this machine's own, never an
+// external one: $TEST_STACK_BACKEND if it names docker or process, else
+// docker when a Docker engine answers, else process. The demo uses it so
+// that a MINIO_ENDPOINT in the environment is never touched.
+func LocalBackend() string {
+	if b := os.Getenv("TEST_STACK_BACKEND"); b == BackendDocker || b == BackendProcess {
+		return b
 	}
-	return BackendProcess, nil
+	if dockerAnswers() {
+		return BackendDocker
+	}
+	return BackendProcess
 }
 
 func dockerAnswers() bool {
