@@ -81,8 +81,7 @@ func (d *batchJobStatusDataSource) Read(ctx context.Context, req datasource.Read
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.clients == nil {
-		resp.Diagnostics.AddError("Provider Not Configured", "The minio provider has no connection settings yet. Apply the resources it depends on first.")
+	if !configured(d.clients, &resp.Diagnostics) {
 		return
 	}
 	id := m.ID.ValueString()

@@ -76,8 +76,7 @@ func (d *batchJobsDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.clients == nil {
-		resp.Diagnostics.AddError("Provider Not Configured", "The minio provider has no connection settings yet. Apply the resources it depends on first.")
+	if !configured(d.clients, &resp.Diagnostics) {
 		return
 	}
 	// madmin v3.0.109 refuses a nil filter; an empty one lists every type.

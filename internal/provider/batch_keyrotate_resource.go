@@ -85,19 +85,10 @@ func (r *batchKeyrotateResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 }
 
-func (r *batchKeyrotateResource) requireClients(diags *diag.Diagnostics) bool {
-	if r.clients == nil {
-		diags.AddError("Provider Not Configured",
-			"The minio provider has no connection settings yet (an argument depends on a resource not yet created). Apply that first.")
-		return false
-	}
-	return true
-}
-
 func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan batchKeyrotateModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.requireClients(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !configured(r.clients, &resp.Diagnostics) {
 		return
 	}
 	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
@@ -222,7 +213,7 @@ func progressLogger(ctx context.Context) func(batchjob.Progress) {
 func (r *batchKeyrotateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state batchKeyrotateModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.requireClients(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !configured(r.clients, &resp.Diagnostics) {
 		return
 	}
 	p, err := batchjob.Fetch(ctx, r.clients.admin, state.ID.ValueString())
@@ -253,7 +244,7 @@ func (r *batchKeyrotateResource) Update(ctx context.Context, req resource.Update
 func (r *batchKeyrotateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state batchKeyrotateModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.requireClients(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !configured(r.clients, &resp.Diagnostics) {
 		return
 	}
 	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
@@ -279,7 +270,7 @@ func (r *batchKeyrotateResource) Delete(ctx context.Context, req resource.Delete
 }
 
 func (r *batchKeyrotateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !r.requireClients(&resp.Diagnostics) {
+	if !configured(r.clients, &resp.Diagnostics) {
 		return
 	}
 	id := req.ID

@@ -49,6 +49,30 @@ func (c *clients) jobUser(ctx context.Context, id string) string {
 	return ""
 }
 
+// configured reports whether the provider could be configured, and says
+// why not otherwise: its settings depend on resources not yet created.
+func configured(c *clients, diags *diag.Diagnostics) bool {
+	if c == nil {
+		diags.AddError("Provider Not Configured",
+			"The minio provider has no connection settings yet (an argument depends on a resource not yet created). Apply that first.")
+		return false
+	}
+	return true
+}
+
+// kesConfigured is configured for what needs KES as well.
+func kesConfigured(c *clients, what string, diags *diag.Diagnostics) bool {
+	if !configured(c, diags) {
+		return false
+	}
+	if c.kes == nil {
+		diags.AddError("KES Not Configured",
+			what+" needs a connection to KES: add a kes block to the provider (endpoint and api_key, or a client certificate), or set KES_SERVER and KES_API_KEY.")
+		return false
+	}
+	return true
+}
+
 // clientsFrom unpacks provider data in a resource's or data source's
 // Configure; nil data (provider not yet configured) is not an error.
 func clientsFrom(data any, diags *diag.Diagnostics) *clients {

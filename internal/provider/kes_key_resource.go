@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -72,15 +71,6 @@ func (r *kesKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 	}
 }
 
-func (r *kesKeyResource) requireKES(diags *diag.Diagnostics) bool {
-	if r.clients == nil || r.clients.kes == nil {
-		diags.AddError("KES Not Configured",
-			"minio_kes_key needs a connection to KES: add a kes block to the provider (endpoint and api_key, or a client certificate), or set KES_SERVER and KES_API_KEY.")
-		return false
-	}
-	return true
-}
-
 // describe fills the computed attributes from KES.
 func (r *kesKeyResource) describe(ctx context.Context, m *kesKeyModel) error {
 	info, err := r.clients.kes.DescribeKey(ctx, m.Name.ValueString())
@@ -96,7 +86,7 @@ func (r *kesKeyResource) describe(ctx context.Context, m *kesKeyModel) error {
 func (r *kesKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var m kesKeyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !r.requireKES(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !kesConfigured(r.clients, "minio_kes_key", &resp.Diagnostics) {
 		return
 	}
 	name := m.Name.ValueString()
@@ -120,7 +110,7 @@ func (r *kesKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 func (r *kesKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m kesKeyModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !r.requireKES(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !kesConfigured(r.clients, "minio_kes_key", &resp.Diagnostics) {
 		return
 	}
 	err := r.describe(ctx, &m)
@@ -148,7 +138,7 @@ func (r *kesKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 func (r *kesKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m kesKeyModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !r.requireKES(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !kesConfigured(r.clients, "minio_kes_key", &resp.Diagnostics) {
 		return
 	}
 	name := m.Name.ValueString()
@@ -166,7 +156,7 @@ func (r *kesKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 }
 
 func (r *kesKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !r.requireKES(&resp.Diagnostics) {
+	if !kesConfigured(r.clients, "minio_kes_key", &resp.Diagnostics) {
 		return
 	}
 	m := kesKeyModel{Name: types.StringValue(req.ID), AllowDestroy: types.BoolValue(false)}

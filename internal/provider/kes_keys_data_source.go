@@ -65,8 +65,7 @@ func (d *kesKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.clients == nil || d.clients.kes == nil {
-		resp.Diagnostics.AddError("KES Not Configured", "minio_kes_keys needs a kes block in the provider, or KES_SERVER and KES_API_KEY.")
+	if !kesConfigured(d.clients, "minio_kes_keys", &resp.Diagnostics) {
 		return
 	}
 	pattern := m.Pattern.ValueString()
