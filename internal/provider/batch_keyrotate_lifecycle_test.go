@@ -148,11 +148,7 @@ func TestAccBatchKeyrotate_restartsFailedAttempt(t *testing.T) {
 	names := inventory.Names("o-", 3)
 	a.put(inventory.Seed{Bucket: bucket, Names: names, KMSKey: oldKey})
 	before := a.hashes(bucket)
-	known := map[string]bool{}
-	for _, id := range a.jobIDs() {
-		known[id] = true
-	}
-	restored := make(chan error, 1)
+	var restored <-chan error
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -160,7 +156,7 @@ func TestAccBatchKeyrotate_restartsFailedAttempt(t *testing.T) {
 				if err := kc.DeleteKey(a.ctx(), oldKey); err != nil {
 					t.Fatal(err)
 				}
-				go func() { restored <- a.afterFirstJob(known, batchjob.StatusFailed, importOld) }()
+				restored = a.afterFirstJob(batchjob.StatusFailed, importOld)
 			},
 			Config: rotateConfig(bucket, newKey, `retry = { attempts = 2, delay = "5s" }`),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -177,10 +173,21 @@ func TestAccBatchKeyrotate_restartsFailedAttempt(t *testing.T) {
 	})
 }
 
-// afterFirstJob waits for a job not in known to start and to reach
-// status, then calls repair. It follows the job by ID, since a canceled
-// job drops out of the job list.
-func (a *acc) afterFirstJob(known map[string]bool, status batchjob.Status, repair func() error) error {
+// afterFirstJob notes the jobs the server knows now, then in the background
+// waits for the first new job to reach status and calls repair. The result
+// arrives on the channel. It follows the job by ID, since a canceled job
+// drops out of the job list.
+func (a *acc) afterFirstJob(status batchjob.Status, repair func() error) <-chan error {
+	known := map[string]bool{}
+	for _, id := range a.jobIDs() {
+		known[id] = true
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.waitFirstNewJob(known, status, repair) }()
+	return done
+}
+
+func (a *acc) waitFirstNewJob(known map[string]bool, status batchjob.Status, repair func() error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	var id string
@@ -326,12 +333,7 @@ func TestAccBatchKeyrotate_finalFailure(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-resource "minio_batch_keyrotate" "test" {
-  bucket     = %q
-  encryption = { type = "sse-s3" }
-  retry      = { attempts = 2, delay = "100ms" }
-}`, bucket),
+			Config:      sseS3Config(bucket, `retry = { attempts = 2, delay = "100ms" }`),
 			ExpectError: regexp.MustCompile(`(?s)Rotation Job Did Not Complete.*\(attempt 2\): 0 objects rotated, 3\s+failed.*SSE-KMS objects sent to sse-s3`),
 		}},
 		// The failed jobs left every object where it was.
@@ -349,21 +351,15 @@ func TestAccBatchKeyrotate_restartsStalledJob(t *testing.T) {
 	bucket, oldKey, newKey := a.bucket(), a.key(), a.key()
 	names := inventory.Names("o-", 10)
 	a.put(inventory.Seed{Bucket: bucket, Names: names, KMSKey: oldKey})
-	known := map[string]bool{}
-	for _, id := range a.jobIDs() {
-		known[id] = true
-	}
-	unstalled := make(chan error, 1)
+	var unstalled <-chan error
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig: func() {
-				go func() {
-					unstalled <- a.afterFirstJob(known, batchjob.StatusCanceled, func() error {
-						_, err := a.admin.SetConfigKV(context.Background(), "batch keyrotation_workers_wait=0s")
-						return err
-					})
-				}()
+				unstalled = a.afterFirstJob(batchjob.StatusCanceled, func() error {
+					_, err := a.admin.SetConfigKV(context.Background(), "batch keyrotation_workers_wait=0s")
+					return err
+				})
 			},
 			Config: rotateConfig(bucket, newKey, `stall_timeout = "15s"`+"\n"+`retry = { attempts = 2, delay = "3s" }`),
 			ConfigStateChecks: []statecheck.StateCheck{

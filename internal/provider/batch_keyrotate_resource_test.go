@@ -29,6 +29,16 @@ resource "minio_batch_keyrotate" "test" {
 `, bucket, key, extra)
 }
 
+func sseS3Config(bucket, extra string) string {
+	return fmt.Sprintf(`
+resource "minio_batch_keyrotate" "test" {
+  bucket     = %q
+  encryption = { type = "sse-s3" }
+%s
+}
+`, bucket, extra)
+}
+
 func stateValue(attr string, v knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(rotateAddr, tfjsonpath.New(attr), v)
 }
@@ -92,11 +102,7 @@ func TestAccBatchKeyrotate_sseS3(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-resource "minio_batch_keyrotate" "test" {
-  bucket     = %q
-  encryption = { type = "sse-s3" }
-}`, bucket),
+			Config: sseS3Config(bucket, ""),
 			ConfigStateChecks: []statecheck.StateCheck{
 				stateValue("status", knownvalue.StringExact("complete")),
 				stateValue("objects_rotated", knownvalue.Int64Exact(50)),
