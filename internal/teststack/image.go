@@ -27,6 +27,9 @@ func image(ctx context.Context, s server, envVar string, logf func(string, ...an
 		return "", err
 	}
 	defer unlock()
+	if imageExists(ctx, tag) {
+		return tag, nil
+	}
 	dir, err := os.MkdirTemp("", "tpm-image-")
 	if err != nil {
 		return "", err
@@ -44,9 +47,6 @@ func image(ctx context.Context, s server, envVar string, logf func(string, ...an
 // dir: a static Go binary needs nothing else. HOME and /tmp give MinIO a
 // writable place for its default config directory.
 func buildImage(ctx context.Context, tag, dir, bin string, logf func(string, ...any)) error {
-	if _, err := docker(ctx, "image", "inspect", "--format", "{{.Id}}", tag); err == nil {
-		return nil
-	}
 	logf("teststack: building image %s", tag)
 	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
 		return err
@@ -59,6 +59,11 @@ func buildImage(ctx context.Context, tag, dir, bin string, logf func(string, ...
 		return fmt.Errorf("building image %s: %w", tag, err)
 	}
 	return nil
+}
+
+func imageExists(ctx context.Context, tag string) bool {
+	_, err := docker(ctx, "image", "inspect", "--format", "{{.Id}}", tag)
+	return err == nil
 }
 
 func copyFile(src, dst string) error {

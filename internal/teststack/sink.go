@@ -91,5 +91,8 @@ func sinkImage(ctx context.Context, dir string, logf func(string, ...any)) (stri
 	}
 	sum := sha256.Sum256(b)
 	tag := "tpm-notifysink:" + hex.EncodeToString(sum[:8])
+	if imageExists(ctx, tag) {
+		return tag, nil
+	}
 	return tag, buildImage(ctx, tag, ctxDir, "notifysink", logf)
 }
