@@ -8,7 +8,7 @@ provider "minio" {
   use_ssl    = true
 
   # Optional: manage KES keys, and check rotation targets in KES itself.
-  kes = {
+  kes {
     endpoint = "https://kes.example.com:7373"
     api_key  = var.kes_api_key
   }

@@ -24,7 +24,7 @@ variable "new_key" {
 resource "minio_batch_keyrotate" "quickstart" {
   bucket = var.bucket
 
-  encryption = {
+  encryption {
     type = "sse-kms"
     key  = var.new_key
   }

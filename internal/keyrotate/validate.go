@@ -11,7 +11,7 @@ import (
 
 // FieldError is one validation failure. Path names the offending argument
 // with the user-facing (Terraform) argument names, list indexes as decimal
-// strings: {"bucket"}, {"encryption", "key"}, {"filter", "tags", "2", "key"}.
+// strings: {"bucket"}, {"encryption", "key"}, {"filter", "tag", "2", "key"}.
 type FieldError struct {
 	Path []string
 	// Summary is a short Title Case headline.
@@ -190,7 +190,7 @@ func (v *validator) filter(f Filter) {
 		v.metadata(strconv.Itoa(i), kv)
 	}
 	if len(f.Tags) > 0 && len(f.Metadata) > 0 {
-		v.fail("Conflicting Filters", "metadata cannot be combined with tags: when tags are set the server never looks at the metadata filter, and would rotate every object matching the tags. Use one of them.", "filter", "metadata")
+		v.fail("Conflicting Filters", "metadata cannot be combined with tag: when tag blocks are set the server never looks at the metadata filter, and would rotate every object matching the tags. Use one of them.", "filter", "metadata")
 	}
 	if f.KMSKey != "" {
 		v.fail("Unsupported KMS Key Filter", "the pinned MinIO ignores the KMS key filter (it compares a metadata field its object walk does not carry), so the job would rotate objects under every key. Remove kms_key and narrow the job with prefix or tags instead.", "filter", "kms_key")
@@ -200,12 +200,12 @@ func (v *validator) filter(f Filter) {
 func (v *validator) tag(i string, kv KV) {
 	switch n := utf8.RuneCountInString(kv.Key); {
 	case kv.Key == "":
-		v.fail("Missing Tag Key", "key is required.", "filter", "tags", i, "key")
+		v.fail("Missing Tag Key", "key is required.", "filter", "tag", i, "key")
 	case n > maxTagKeyChars || !onlyTagChars(kv.Key, ""):
-		v.fail("Invalid Tag Key", fmt.Sprintf("tag key %q can match no object tag: tag keys have 1 to %d characters, which are %s.", kv.Key, maxTagKeyChars, tagChars), "filter", "tags", i, "key")
+		v.fail("Invalid Tag Key", fmt.Sprintf("tag key %q can match no object tag: tag keys have 1 to %d characters, which are %s.", kv.Key, maxTagKeyChars, tagChars), "filter", "tag", i, "key")
 	}
 	if utf8.RuneCountInString(kv.Value) > maxTagValueChars || !onlyTagChars(kv.Value, "*?") {
-		v.fail("Invalid Tag Value", fmt.Sprintf("tag value pattern %q can match no object tag: tag values have 0 to %d characters, which are %s; the pattern may also use the wildcards * (any sequence) and ? (one character).", kv.Value, maxTagValueChars, tagChars), "filter", "tags", i, "value")
+		v.fail("Invalid Tag Value", fmt.Sprintf("tag value pattern %q can match no object tag: tag values have 0 to %d characters, which are %s; the pattern may also use the wildcards * (any sequence) and ? (one character).", kv.Value, maxTagValueChars, tagChars), "filter", "tag", i, "value")
 	}
 }
 

@@ -105,11 +105,11 @@ func TestValidateRejects(t *testing.T) {
 		{"created_after out of range", func(s *Spec) { s.Filter.CreatedAfter = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }, path("filter", "created_after"), "outside the years 0001 to 9999"},
 		{"created_before out of range", func(s *Spec) { s.Filter.CreatedBefore = time.Date(0, 12, 31, 0, 0, 0, 0, time.UTC) }, path("filter", "created_before"), "outside the years"},
 		// Tags.
-		{"tag key missing", func(s *Spec) { s.Filter.Tags[1].Key = "" }, path("filter", "tags", "1", "key"), "key is required"},
-		{"tag key too long", func(s *Spec) { s.Filter.Tags[0].Key = strings.Repeat("k", 129) }, path("filter", "tags", "0", "key"), "1 to 128 characters"},
-		{"tag key wildcard", func(s *Spec) { s.Filter.Tags[0].Key = "cl*" }, path("filter", "tags", "0", "key"), "can match no object tag"},
-		{"tag value too long", func(s *Spec) { s.Filter.Tags[1].Value = strings.Repeat("v", 257) }, path("filter", "tags", "1", "value"), "0 to 256 characters"},
-		{"tag value character", func(s *Spec) { s.Filter.Tags[0].Value = "a#b" }, path("filter", "tags", "0", "value"), "wildcards * (any sequence) and ?"},
+		{"tag key missing", func(s *Spec) { s.Filter.Tags[1].Key = "" }, path("filter", "tag", "1", "key"), "key is required"},
+		{"tag key too long", func(s *Spec) { s.Filter.Tags[0].Key = strings.Repeat("k", 129) }, path("filter", "tag", "0", "key"), "1 to 128 characters"},
+		{"tag key wildcard", func(s *Spec) { s.Filter.Tags[0].Key = "cl*" }, path("filter", "tag", "0", "key"), "can match no object tag"},
+		{"tag value too long", func(s *Spec) { s.Filter.Tags[1].Value = strings.Repeat("v", 257) }, path("filter", "tag", "1", "value"), "0 to 256 characters"},
+		{"tag value character", func(s *Spec) { s.Filter.Tags[0].Value = "a#b" }, path("filter", "tag", "0", "value"), "wildcards * (any sequence) and ?"},
 		// Metadata.
 		{"metadata with tags", func(s *Spec) { s.Filter.Metadata = []KV{{Key: "dept", Value: "fin"}} }, path("filter", "metadata"), "server never looks at the metadata filter, and would rotate every object matching the tags"},
 		{"metadata key missing", func(s *Spec) { s.Filter.Tags, s.Filter.Metadata = nil, []KV{{Value: "x"}} }, path("filter", "metadata", "0", "key"), "key is required"},
@@ -169,7 +169,7 @@ func TestValidateReportsAllInFieldOrder(t *testing.T) {
 	for _, e := range s.Validate() {
 		got = append(got, strings.Join(e.Path, "."))
 	}
-	want := []string{"bucket", "encryption.type", "filter.tags.0.key", "filter.metadata", "filter.kms_key", "retry.attempts"}
+	want := []string{"bucket", "encryption.type", "filter.tag.0.key", "filter.metadata", "filter.kms_key", "retry.attempts"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("error paths mismatch (-want +got):\n%s", diff)
 	}

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/minio/madmin-go/v3"
 	"github.com/minio/minio-go/v7"
@@ -170,3 +172,21 @@ func keysOf(names []string, key string) map[string]string {
 }
 
 var jobIDPattern = regexp.MustCompile(`^keyrotate-[A-Za-z0-9]+:-?[0-9]+$`)
+
+// kvBlocks writes repeated key/value blocks of a filter:
+// kvBlocks("tag", "class", "pii*", "legal", "hold").
+func kvBlocks(block string, kv ...string) string {
+	var b strings.Builder
+	for i := 0; i+1 < len(kv); i += 2 {
+		fmt.Fprintf(&b, "%s {\n  key   = %q\n  value = %q\n}\n", block, kv[i], kv[i+1])
+	}
+	return b.String()
+}
+
+// onServer is a state check that asks the server only; unlike Check it
+// works with for_each, whose instance keys the legacy state cannot hold.
+type onServer func(*terraform.State) error
+
+func (f onServer) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = f(nil)
+}

@@ -56,18 +56,18 @@ func filterCases(now time.Time) []filterCase {
 		{name: "created_before", filter: `created_before = "2026-01-01T00:00:00Z"`,
 			match: []inventory.Seed{seed("at", modTime(at)), seed("minus1s", modTime(at.Add(-time.Second))), seed("minus30d", modTime(at.Add(-30*day)))},
 			skip:  []inventory.Seed{seed("plus1s", modTime(at.Add(time.Second))), seed("plus30d", modTime(at.Add(30*day)))}},
-		{name: "tags", filter: `tags = [{ key = "class", value = "pii*" }, { key = "legal", value = "hold" }]`,
+		{name: "tags", filter: kvBlocks("tag", "class", "pii*", "legal", "hold"),
 			match: []inventory.Seed{seed("pii-1", tagged("class", "pii-1")), seed("pii", tagged("class", "pii")), seed("hold", tagged("legal", "hold"))},
 			skip: []inventory.Seed{seed("public", tagged("class", "public")), seed("untagged", nil),
 				seed("other-key", tagged("kind", "pii-1")), seed("prefix-only", tagged("class", "xpii"))}},
-		{name: "content_type", filter: `metadata = [{ key = "content-type", value = "image/*" }]`,
+		{name: "content_type", filter: kvBlocks("metadata", "content-type", "image/*"),
 			match: []inventory.Seed{seed("png", func(s *inventory.Seed) { s.ContentType = "image/png" })},
 			skip:  []inventory.Seed{seed("text", func(s *inventory.Seed) { s.ContentType = "text/plain" })}},
-		{name: "user_metadata", filter: `metadata = [{ key = "dept", value = "fin" }]`,
+		{name: "user_metadata", filter: kvBlocks("metadata", "dept", "fin"),
 			match: []inventory.Seed{seed("fin", func(s *inventory.Seed) { s.UserMeta = map[string]string{"dept": "fin"} })},
 			skip: []inventory.Seed{seed("ops", func(s *inventory.Seed) { s.UserMeta = map[string]string{"dept": "ops"} }),
 				seed("none", nil)}},
-		{name: "time_and_tags", filter: `older_than = "7d"` + "\n" + `tags = [{ key = "class", value = "pii*" }]`,
+		{name: "time_and_tags", filter: `older_than = "7d"` + "\n" + kvBlocks("tag", "class", "pii*"),
 			match: []inventory.Seed{seed("old-pii", func(s *inventory.Seed) { s.ModTime = now.Add(-30 * day); s.Tags = map[string]string{"class": "pii"} })},
 			skip: []inventory.Seed{seed("new-pii", tagged("class", "pii")),
 				seed("old-public", func(s *inventory.Seed) { s.ModTime = now.Add(-30 * day); s.Tags = map[string]string{"class": "public"} })}},
@@ -97,7 +97,7 @@ func TestAccBatchKeyrotate_filters(t *testing.T) {
 		}
 		filter := ""
 		if fc.filter != "" {
-			filter = "filter = {\n" + fc.filter + "\n}"
+			filter = "filter {\n" + fc.filter + "\n}"
 		}
 		if fc.prefix != "" {
 			filter += fmt.Sprintf("\nprefix = %q", fc.prefix)
@@ -105,7 +105,10 @@ func TestAccBatchKeyrotate_filters(t *testing.T) {
 		fmt.Fprintf(&config, `
 resource "minio_batch_keyrotate" %q {
   bucket     = %q
-  encryption = { type = "sse-kms", key = %q }
+  encryption {
+    type = "sse-kms"
+    key  = %q
+  }
   %s
 }
 `, fc.name, bucket, newKey, filter)

@@ -158,7 +158,7 @@ func TestAccBatchKeyrotate_restartsFailedAttempt(t *testing.T) {
 				}
 				restored = a.afterFirstJob(batchjob.StatusFailed, importOld)
 			},
-			Config: rotateConfig(bucket, newKey, `retry = { attempts = 2, delay = "5s" }`),
+			Config: rotateConfig(bucket, newKey, "retry {\n  attempts = 2\n  delay    = \"5s\"\n}"),
 			ConfigStateChecks: []statecheck.StateCheck{
 				stateValue("status", knownvalue.StringExact("complete")),
 				stateValue("attempts", knownvalue.Int64Exact(2)),
@@ -245,7 +245,7 @@ func TestAccBatchKeyrotate_notify(t *testing.T) {
 		Steps: []resource.TestStep{{
 			// The token comes in as a variable, as users pass secrets, so
 			// that no configuration text the test harness logs holds it.
-			Config: rotateConfig(bucket, newKey, fmt.Sprintf(`notify = { endpoint = %q, token = var.notify_token }`, sink.URL)) +
+			Config: rotateConfig(bucket, newKey, fmt.Sprintf("notify {\n  endpoint = %q\n  token    = var.notify_token\n}", sink.URL)) +
 				`variable "notify_token" {
   type      = string
   sensitive = true
@@ -308,7 +308,7 @@ func TestAccBatchKeyrotate_timeoutTaints(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      rotateConfig(bucket, newKey, `timeouts = { create = "2s" }`),
+				Config:      rotateConfig(bucket, newKey, `timeouts { create = "2s" }`),
 				ExpectError: regexp.MustCompile(`(?s)Rotation Job Did Not Complete.*create timeout ran out.*tainted`),
 			},
 			{
@@ -333,7 +333,7 @@ func TestAccBatchKeyrotate_finalFailure(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      sseS3Config(bucket, `retry = { attempts = 2, delay = "100ms" }`),
+			Config:      sseS3Config(bucket, "retry {\n  attempts = 2\n  delay    = \"100ms\"\n}"),
 			ExpectError: regexp.MustCompile(`(?s)Rotation Job Did Not Complete.*\(attempt 2\): 0 objects rotated, 3\s+failed.*SSE-KMS objects sent to sse-s3`),
 		}},
 		// The failed jobs left every object where it was.
@@ -361,7 +361,7 @@ func TestAccBatchKeyrotate_restartsStalledJob(t *testing.T) {
 					return err
 				})
 			},
-			Config: rotateConfig(bucket, newKey, `stall_timeout = "15s"`+"\n"+`retry = { attempts = 2, delay = "3s" }`),
+			Config: rotateConfig(bucket, newKey, `stall_timeout = "15s"`+"\n"+"retry {\n  attempts = 2\n  delay    = \"3s\"\n}"),
 			ConfigStateChecks: []statecheck.StateCheck{
 				stateValue("status", knownvalue.StringExact("complete")),
 				stateValue("attempts", knownvalue.Int64Exact(2)),

@@ -7,27 +7,27 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/batchjob"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
 )
 
 type batchKeyrotateModel struct {
-	ID                types.String     `tfsdk:"id"`
-	Bucket            types.String     `tfsdk:"bucket"`
-	Prefix            types.String     `tfsdk:"prefix"`
-	Encryption        *encryptionModel `tfsdk:"encryption"`
-	Filter            *filterModel     `tfsdk:"filter"`
-	Notify            *notifyModel     `tfsdk:"notify"`
-	Retry             *retryModel      `tfsdk:"retry"`
-	WaitForCompletion types.Bool       `tfsdk:"wait_for_completion"`
-	StallTimeout      types.String     `tfsdk:"stall_timeout"`
-	Triggers          types.Map        `tfsdk:"triggers"`
-	Timeouts          timeouts.Value   `tfsdk:"timeouts"`
+	ID                types.String   `tfsdk:"id"`
+	Bucket            types.String   `tfsdk:"bucket"`
+	Prefix            types.String   `tfsdk:"prefix"`
+	Encryption        types.Object   `tfsdk:"encryption"`
+	Filter            types.Object   `tfsdk:"filter"`
+	Notify            types.Object   `tfsdk:"notify"`
+	Retry             types.Object   `tfsdk:"retry"`
+	WaitForCompletion types.Bool     `tfsdk:"wait_for_completion"`
+	StallTimeout      types.String   `tfsdk:"stall_timeout"`
+	Triggers          types.Map      `tfsdk:"triggers"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 
 	Status         types.String `tfsdk:"status"`
 	ObjectsRotated types.Int64  `tfsdk:"objects_rotated"`
@@ -40,6 +40,10 @@ type batchKeyrotateModel struct {
 	JobYAML        types.String `tfsdk:"job_yaml"`
 }
 
+// The blocks are held as types.Object and types.List, not as structs:
+// a dynamic block over a value not yet known makes a whole block unknown,
+// which no struct can hold.
+
 type encryptionModel struct {
 	Type    types.String `tfsdk:"type"`
 	Key     types.String `tfsdk:"key"`
@@ -51,8 +55,8 @@ type filterModel struct {
 	OlderThan     types.String `tfsdk:"older_than"`
 	CreatedAfter  types.String `tfsdk:"created_after"`
 	CreatedBefore types.String `tfsdk:"created_before"`
-	Tags          []kvModel    `tfsdk:"tags"`
-	Metadata      []kvModel    `tfsdk:"metadata"`
+	Tags          types.List   `tfsdk:"tag"`
+	Metadata      types.List   `tfsdk:"metadata"`
 	KMSKey        types.String `tfsdk:"kms_key"`
 }
 
@@ -72,8 +76,9 @@ type retryModel struct {
 }
 
 // specBuilder converts the model into a keyrotate.Spec. Values not yet
-// known (references to resources not yet created) are left at zero and
-// remembered, so that validation does not blame them.
+// known (references to resources not yet created, dynamic blocks over
+// unknown collections) are left at zero and remembered, so that
+// validation does not blame them.
 type specBuilder struct {
 	diags   diag.Diagnostics
 	unknown map[string]bool
@@ -93,7 +98,7 @@ func (b *specBuilder) duration(v types.String, p path.Path) time.Duration {
 	}
 	d, err := keyrotate.ParseDuration(s)
 	if err != nil {
-		b.diags.AddAttributeError(p, "Invalid Duration", err.Error())
+		b.diags.AddAttributeError(p, "Invalid Duration", argumentName(p)+": "+err.Error())
 	}
 	return d
 }
@@ -106,7 +111,7 @@ func (b *specBuilder) time(v types.String, p path.Path) time.Time {
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
 		b.diags.AddAttributeError(p, "Invalid Timestamp",
-			"Expected an RFC 3339 timestamp such as 2026-01-01T00:00:00Z.\n\n"+err.Error())
+			argumentName(p)+": expected an RFC 3339 timestamp such as 2026-01-01T00:00:00Z, got "+strconv.Quote(s)+".\n\n"+err.Error())
 	}
 	return t
 }
@@ -120,14 +125,45 @@ func (b *specBuilder) stringMap(ctx context.Context, v types.Map, p path.Path) m
 		return nil
 	}
 	m := map[string]string{}
-	b.diags.Append(v.ElementsAs(ctx, &m, false)...)
+	for k, e := range v.Elements() {
+		s, ok := e.(types.String)
+		if !ok || s.IsUnknown() {
+			b.unknown[p.AtMapKey(k).String()] = true
+			continue
+		}
+		m[k] = s.ValueString()
+	}
 	return m
 }
 
-func (b *specBuilder) kvs(list []kvModel, p path.Path) []keyrotate.KV {
+// block decodes a block into target and reports whether it is present and
+// known.
+func (b *specBuilder) block(ctx context.Context, v basetypes.ObjectValue, p path.Path, target any) bool {
+	if v.IsUnknown() {
+		b.unknown[p.String()] = true
+		return false
+	}
+	if v.IsNull() {
+		return false
+	}
+	d := v.As(ctx, target, basetypes.ObjectAsOptions{})
+	b.diags.Append(d...)
+	return !d.HasError()
+}
+
+func (b *specBuilder) kvs(ctx context.Context, list types.List, p path.Path) []keyrotate.KV {
+	if list.IsUnknown() {
+		b.unknown[p.String()] = true
+		return nil
+	}
 	var out []keyrotate.KV
-	for i, kv := range list {
+	for i, e := range list.Elements() {
 		at := p.AtListIndex(i)
+		var kv kvModel
+		obj, ok := e.(types.Object)
+		if !ok || !b.block(ctx, obj, at, &kv) {
+			continue
+		}
 		out = append(out, keyrotate.KV{Key: b.str(kv.Key, at.AtName("key")), Value: b.str(kv.Value, at.AtName("value"))})
 	}
 	return out
@@ -141,38 +177,60 @@ func (m *batchKeyrotateModel) spec(ctx context.Context) (keyrotate.Spec, *specBu
 		Bucket: b.str(m.Bucket, path.Root("bucket")),
 		Prefix: b.str(m.Prefix, path.Root("prefix")),
 	}
-	if e := m.Encryption; e != nil {
-		p := path.Root("encryption")
+	var e encryptionModel
+	if p := path.Root("encryption"); b.block(ctx, m.Encryption, p, &e) {
 		s.Encryption = keyrotate.Encryption{
 			Type:    keyrotate.EncryptionType(b.str(e.Type, p.AtName("type"))),
 			Key:     b.str(e.Key, p.AtName("key")),
 			Context: b.stringMap(ctx, e.Context, p.AtName("context")),
 		}
 	}
-	if f := m.Filter; f != nil {
-		p := path.Root("filter")
+	var f filterModel
+	if p := path.Root("filter"); b.block(ctx, m.Filter, p, &f) {
 		s.Filter = keyrotate.Filter{
 			NewerThan:     b.duration(f.NewerThan, p.AtName("newer_than")),
 			OlderThan:     b.duration(f.OlderThan, p.AtName("older_than")),
 			CreatedAfter:  b.time(f.CreatedAfter, p.AtName("created_after")),
 			CreatedBefore: b.time(f.CreatedBefore, p.AtName("created_before")),
-			Tags:          b.kvs(f.Tags, p.AtName("tags")),
-			Metadata:      b.kvs(f.Metadata, p.AtName("metadata")),
+			Tags:          b.kvs(ctx, f.Tags, p.AtName("tag")),
+			Metadata:      b.kvs(ctx, f.Metadata, p.AtName("metadata")),
 			KMSKey:        b.str(f.KMSKey, p.AtName("kms_key")),
 		}
 	}
-	if n := m.Notify; n != nil {
-		p := path.Root("notify")
+	var n notifyModel
+	if p := path.Root("notify"); b.block(ctx, m.Notify, p, &n) {
 		s.Notify = keyrotate.Notify{Endpoint: b.str(n.Endpoint, p.AtName("endpoint")), Token: b.str(n.Token, p.AtName("token"))}
 	}
-	if r := m.Retry; r != nil {
-		p := path.Root("retry")
+	var r retryModel
+	if p := path.Root("retry"); b.block(ctx, m.Retry, p, &r) {
 		if r.Attempts.IsUnknown() {
 			b.unknown[p.AtName("attempts").String()] = true
 		}
 		s.Retry = keyrotate.Retry{Attempts: int(r.Attempts.ValueInt64()), Delay: b.duration(r.Delay, p.AtName("delay"))}
 	}
 	return s, b
+}
+
+// validate is the whole check of a configuration: values that do not
+// parse, a missing encryption block, then the spec's own rules.
+func (m *batchKeyrotateModel) validate(ctx context.Context) diag.Diagnostics {
+	spec, b := m.spec(ctx)
+	if b.diags.HasError() {
+		return b.diags
+	}
+	if m.Encryption.IsNull() {
+		b.diags.AddAttributeError(path.Root("encryption"), "Missing Encryption Block",
+			"A rotation needs the encryption to rotate to. Add a block\n\n"+
+				"  encryption {\n    type = \"sse-kms\"\n    key  = \"finance-2026-11\"\n  }\n\n"+
+				"(or type = \"sse-s3\" without key).")
+		b.unknown["encryption"] = true // its rules have nothing to check
+	}
+	if spec.Notify.Endpoint == "" && spec.Notify.Token == "" && !m.Notify.IsNull() && !b.anyUnknownUnder("notify") {
+		b.diags.AddAttributeError(path.Root("notify").AtName("endpoint"), "Missing Notification Endpoint",
+			"notify.endpoint: a notify block needs the http or https URL the server posts the job's report to. Set endpoint or remove the block.")
+	}
+	b.diags.Append(b.validationDiags(spec)...)
+	return b.diags
 }
 
 // validationDiags turns the spec's validation errors into attribute
@@ -185,10 +243,15 @@ func (b *specBuilder) validationDiags(s keyrotate.Spec) diag.Diagnostics {
 		if b.anyUnknownUnder(fe.Path[0]) {
 			continue
 		}
-		diags.AddAttributeError(fieldPath(fe.Path), fe.Summary, fe.Detail)
+		p := fieldPath(fe.Path)
+		diags.AddAttributeError(p, fe.Summary, argumentName(p)+": "+fe.Detail)
 	}
 	return diags
 }
+
+// argumentName is how a diagnostic's text names the argument, since the
+// CLI shows only its line: "filter.tag[1].key".
+func argumentName(p path.Path) string { return p.String() }
 
 func (b *specBuilder) anyUnknownUnder(root string) bool {
 	for p := range b.unknown {
@@ -210,78 +273,6 @@ func fieldPath(parts []string) path.Path {
 		}
 	}
 	return p
-}
-
-// setSpec fills the spec arguments of the model from a spec, as import
-// does from the server's stored job.
-func (m *batchKeyrotateModel) setSpec(s keyrotate.Spec) {
-	m.Bucket = types.StringValue(s.Bucket)
-	m.Prefix = optionalString(s.Prefix)
-	m.Encryption = &encryptionModel{
-		Type:    types.StringValue(string(s.Encryption.Type)),
-		Key:     optionalString(s.Encryption.Key),
-		Context: types.MapNull(types.StringType),
-	}
-	if len(s.Encryption.Context) > 0 {
-		elems := map[string]attr.Value{}
-		for k, v := range s.Encryption.Context {
-			elems[k] = types.StringValue(v)
-		}
-		m.Encryption.Context = types.MapValueMust(types.StringType, elems)
-	}
-	m.Filter = nil
-	if f := s.Filter; f.NewerThan != 0 || f.OlderThan != 0 || !f.CreatedAfter.IsZero() || !f.CreatedBefore.IsZero() ||
-		len(f.Tags) > 0 || len(f.Metadata) > 0 || f.KMSKey != "" {
-		m.Filter = &filterModel{
-			NewerThan:     optionalDuration(f.NewerThan),
-			OlderThan:     optionalDuration(f.OlderThan),
-			CreatedAfter:  optionalTime(f.CreatedAfter),
-			CreatedBefore: optionalTime(f.CreatedBefore),
-			Tags:          kvModels(f.Tags),
-			Metadata:      kvModels(f.Metadata),
-			KMSKey:        optionalString(f.KMSKey),
-		}
-	}
-	m.Notify = nil
-	if s.Notify.Endpoint != "" {
-		m.Notify = &notifyModel{Endpoint: types.StringValue(s.Notify.Endpoint), Token: optionalString(s.Notify.Token)}
-	}
-	m.Retry = nil
-	if s.Retry.Attempts != 0 || s.Retry.Delay != 0 {
-		m.Retry = &retryModel{Attempts: types.Int64Null(), Delay: optionalDuration(s.Retry.Delay)}
-		if s.Retry.Attempts != 0 {
-			m.Retry.Attempts = types.Int64Value(int64(s.Retry.Attempts))
-		}
-	}
-}
-
-func optionalString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
-func optionalDuration(d time.Duration) types.String {
-	if d == 0 {
-		return types.StringNull()
-	}
-	return types.StringValue(keyrotate.FormatDuration(d))
-}
-
-func optionalTime(t time.Time) types.String {
-	if t.IsZero() {
-		return types.StringNull()
-	}
-	return types.StringValue(t.UTC().Format(time.RFC3339Nano))
-}
-
-func kvModels(kvs []keyrotate.KV) []kvModel {
-	var out []kvModel
-	for _, kv := range kvs {
-		out = append(out, kvModel{Key: types.StringValue(kv.Key), Value: types.StringValue(kv.Value)})
-	}
-	return out
 }
 
 // setProgress copies a job's report into the computed attributes.

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -46,12 +45,11 @@ func finishedJobState(t *testing.T) tfsdk.State {
 	ctx := context.Background()
 	var sr resource.SchemaResponse
 	(&batchKeyrotateResource{}).Schema(ctx, resource.SchemaRequest{}, &sr)
-	m := validModel()
+	m := validParts().model(t)
 	m.ID = types.StringValue("keyrotate-CxQ9pLeKdvbkREmZraJmEg:-1")
 	m.Status = types.StringValue("complete")
 	m.ObjectsRotated, m.ObjectsFailed, m.Attempts = types.Int64Value(200), types.Int64Value(0), types.Int64Value(1)
 	m.LastObject, m.LastUpdate = types.StringValue("obj-0199"), types.StringValue("2026-11-20T10:00:00Z")
-	m.Timeouts.Object = types.ObjectNull(map[string]attr.Type{"create": types.StringType, "delete": types.StringType})
 	state := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(sr.Schema.Type().TerraformType(ctx), nil)}
 	if d := state.Set(ctx, &m); d.HasError() {
 		t.Fatal(d)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -55,12 +54,7 @@ func (r *batchKeyrotateResource) ValidateConfig(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	spec, b := m.spec(ctx)
-	resp.Diagnostics.Append(b.diags...)
-	if b.diags.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(b.validationDiags(spec)...)
+	resp.Diagnostics.Append(m.validate(ctx)...)
 }
 
 // ModifyPlan replaces a job that failed or was canceled since the last
@@ -96,12 +90,12 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	spec, b := plan.spec(ctx)
-	resp.Diagnostics.Append(b.diags...)
-	resp.Diagnostics.Append(b.validationDiags(spec)...)
+	// Values unknown at plan are known now: validate everything again.
+	resp.Diagnostics.Append(plan.validate(ctx)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	spec, _ := plan.spec(ctx)
 	jobYAML, err := keyrotate.Encode(spec)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot Encode Rotation Job", "The job definition could not be encoded; this is a bug in the provider.\n\n"+err.Error())
@@ -303,8 +297,8 @@ func (r *batchKeyrotateResource) ImportState(ctx context.Context, req resource.I
 		Attempts:          types.Int64Value(1),
 		User:              types.StringValue(r.clients.jobUser(ctx, id)),
 	}
-	m.Timeouts.Object = types.ObjectNull(map[string]attr.Type{"create": types.StringType, "delete": types.StringType})
-	m.setSpec(spec)
+	m.Timeouts.Object = types.ObjectNull(keyrotateBlockTypes()["timeouts"])
+	resp.Diagnostics.Append(m.setSpec(ctx, spec)...)
 	m.setProgress(p)
 	shown, _ := keyrotate.EncodeRedacted(spec)
 	m.JobYAML = types.StringValue(string(shown))

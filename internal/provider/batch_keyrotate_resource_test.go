@@ -23,7 +23,10 @@ func rotateConfig(bucket, key, extra string) string {
 	return fmt.Sprintf(`
 resource "minio_batch_keyrotate" "test" {
   bucket     = %q
-  encryption = { type = "sse-kms", key = %q }
+  encryption {
+    type = "sse-kms"
+    key  = %q
+  }
 %s
 }
 `, bucket, key, extra)
@@ -33,7 +36,9 @@ func sseS3Config(bucket, extra string) string {
 	return fmt.Sprintf(`
 resource "minio_batch_keyrotate" "test" {
   bucket     = %q
-  encryption = { type = "sse-s3" }
+  encryption {
+    type = "sse-s3"
+  }
 %s
 }
 `, bucket, extra)

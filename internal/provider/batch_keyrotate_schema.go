@@ -21,12 +21,13 @@ const defaultStallTimeout = "10m"
 // replaced marks an argument whose change always means a new resource.
 var replaced = []planmodifier.String{stringplanmodifier.RequiresReplace()}
 
-func kvAttribute(what, keyDoc, valueDoc string) schema.ListNestedAttribute {
-	return schema.ListNestedAttribute{
-		Optional:            true,
+// kvBlock is a repeated key/value block of the filter (tag, metadata). Its
+// changes are judged by the filter block's plan modifier, which sees the
+// whole job.
+func kvBlock(what, keyDoc, valueDoc string) schema.ListNestedBlock {
+	return schema.ListNestedBlock{
 		MarkdownDescription: what,
-		PlanModifiers:       replaceJobList,
-		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+		NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
 			"key":   schema.StringAttribute{Required: true, MarkdownDescription: keyDoc},
 			"value": schema.StringAttribute{Required: true, MarkdownDescription: valueDoc},
 		}},
@@ -43,6 +44,10 @@ func computedInt(doc string) schema.Int64Attribute {
 		PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}}
 }
 
+// Nested sections are blocks, not nested attributes: Terraform and
+// OpenTofu drop a misspelled key of an object-typed attribute before the
+// provider sees it (a mistyped filter then widens the rotation), while a
+// misspelled argument in a block is an error by name. See DESIGN.md.
 func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Runs a MinIO batch `keyrotate` job: every matching object under `bucket`/`prefix` is re-sealed " +
@@ -53,71 +58,11 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"id": computedString("The server's job ID, `keyrotate-<id>:<node>`."),
 			"bucket": schema.StringAttribute{
 				Required: true, PlanModifiers: replaceJobString,
-				MarkdownDescription: "Bucket whose objects are rotated. It must exist.",
+				MarkdownDescription: "Bucket whose objects are rotated. It must exist: apply checks that before it starts the job.",
 			},
 			"prefix": schema.StringAttribute{
 				Optional: true, PlanModifiers: replaceJobString,
 				MarkdownDescription: "Only objects whose names start with this prefix are rotated.",
-			},
-			"encryption": schema.SingleNestedAttribute{
-				Required:            true,
-				MarkdownDescription: "The encryption objects are rotated to.",
-				PlanModifiers:       replaceJobObject,
-				Attributes: map[string]schema.Attribute{
-					"type": schema.StringAttribute{
-						Required:            true,
-						MarkdownDescription: "`sse-kms` (re-seal under `key`) or `sse-s3` (re-seal under MinIO's default KMS key). Objects under SSE-KMS cannot be rotated to `sse-s3`: the server fails every such object.",
-					},
-					"key": schema.StringAttribute{
-						Optional:            true,
-						MarkdownDescription: "KMS key to rotate to; required for `sse-kms`, refused for `sse-s3`. It must exist and be usable: apply checks that before it starts the job. ASCII letters, digits, `-` and `_` (KES key name rules), at most 80 characters.",
-					},
-					"context": schema.MapAttribute{
-						Optional: true, ElementType: types.StringType,
-						MarkdownDescription: "KMS encryption context. **Refused**: the pinned MinIO validates the context and then drops it, so objects would be rotated without it.",
-					},
-				},
-			},
-			"filter": schema.SingleNestedAttribute{
-				Optional:            true,
-				MarkdownDescription: "Narrows the objects rotated. Time filters must all hold; then an object matches when any `tags` entry matches, or else when any `metadata` entry matches.",
-				PlanModifiers:       replaceJobObject,
-				Attributes: map[string]schema.Attribute{
-					"newer_than": schema.StringAttribute{Optional: true,
-						MarkdownDescription: "Only objects modified less than this long ago. Units `d`, `h`, `m`, `s`, `ms`, combinable: `7d`, `7d12h`, `90m`."},
-					"older_than": schema.StringAttribute{Optional: true,
-						MarkdownDescription: "Only objects modified at least this long ago. Same units as `newer_than`."},
-					"created_after": schema.StringAttribute{Optional: true,
-						MarkdownDescription: "Only objects modified at or after this RFC 3339 time. (The server's own `createdAfter` field is inverted; the provider sends what gives this meaning.)"},
-					"created_before": schema.StringAttribute{Optional: true,
-						MarkdownDescription: "Only objects modified at or before this RFC 3339 time."},
-					"tags": kvAttribute("Object tag patterns; an object matches when any entry matches one of its tags. Cannot be combined with `metadata` (the server would ignore `metadata`).",
-						"Tag key, compared case-insensitively.", "Tag value pattern: `*` matches any run of characters, `?` one character."),
-					"metadata": kvAttribute("Metadata patterns; an object matches when any entry matches.",
-						"A standard header (`content-type`, `cache-control`, ...), or a user metadata name (`dept` or `x-amz-meta-dept`).",
-						"Value pattern: `*` matches any run of characters, `?` one character."),
-					"kms_key": schema.StringAttribute{Optional: true,
-						MarkdownDescription: "Only objects now under this KMS key. **Refused**: the pinned MinIO never applies this filter and would rotate objects under every key; narrow by `prefix` or `tags` instead."},
-				},
-			},
-			"notify": schema.SingleNestedAttribute{
-				Optional:            true,
-				MarkdownDescription: "Endpoint the server posts the job's final report to (JSON).",
-				PlanModifiers:       replaceJobObject,
-				Attributes: map[string]schema.Attribute{
-					"endpoint": schema.StringAttribute{Required: true, MarkdownDescription: "http or https URL, reached from the MinIO server."},
-					"token":    schema.StringAttribute{Optional: true, Sensitive: true, MarkdownDescription: "Sent as the `Authorization` header, e.g. `Bearer ...`."},
-				},
-			},
-			"retry": schema.SingleNestedAttribute{
-				Optional: true,
-				MarkdownDescription: "Retries. The server retries each failed object `attempts` times `delay` apart; the provider also starts " +
-					"the job again (rotation is idempotent) when a job fails or stalls, up to `attempts` jobs (default 3), `delay` apart.",
-				PlanModifiers: replaceJobObject,
-				Attributes: map[string]schema.Attribute{
-					"attempts": schema.Int64Attribute{Optional: true, MarkdownDescription: "From 1 to 100. Server default 3."},
-					"delay":    schema.StringAttribute{Optional: true, MarkdownDescription: "Pause between attempts, e.g. `500ms`. Server default 25ms."},
-				},
 			},
 			"wait_for_completion": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
@@ -133,7 +78,6 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
 				MarkdownDescription: "Arbitrary values; changing any starts a new rotation with the same arguments (e.g. `{ month = \"2026-11\" }`).",
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Delete: true}),
 
 			"status":          computedString("`running`, `complete`, `failed` or `canceled`."),
 			"objects_rotated": computedInt("Objects the job rotated."),
@@ -144,6 +88,67 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"user":            computedString("The MinIO user that started the job."),
 			"attempts":        computedInt("Jobs started for this resource (see `retry`)."),
 			"job_yaml":        computedString("The job definition as sent to the server, with the notification token redacted."),
+		},
+		Blocks: map[string]schema.Block{
+			"encryption": schema.SingleNestedBlock{
+				MarkdownDescription: "The encryption objects are rotated to. Required (checked at validate: a block cannot be marked required).",
+				PlanModifiers:       replaceJobObject,
+				Attributes: map[string]schema.Attribute{
+					"type": schema.StringAttribute{
+						Optional:            true, // a Required argument of an absent block would be reported as missing too
+						MarkdownDescription: "Required: `sse-kms` (re-seal under `key`) or `sse-s3` (re-seal under MinIO's default KMS key). Objects under SSE-KMS cannot be rotated to `sse-s3`: the server fails every such object.",
+					},
+					"key": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "KMS key to rotate to; required for `sse-kms`, refused for `sse-s3`. It must exist and be usable: apply checks that before it starts the job. ASCII letters, digits, `-` and `_` (KES key name rules), at most 80 characters.",
+					},
+					"context": schema.MapAttribute{
+						Optional: true, ElementType: types.StringType,
+						MarkdownDescription: "KMS encryption context. **Refused**: the pinned MinIO validates the context and then drops it, so objects would be rotated without it.",
+					},
+				},
+			},
+			"filter": schema.SingleNestedBlock{
+				MarkdownDescription: "Narrows the objects rotated. Time filters must all hold; then an object matches when any `tag` block matches, or else when any `metadata` block matches.",
+				PlanModifiers:       replaceJobObject,
+				Attributes: map[string]schema.Attribute{
+					"newer_than": schema.StringAttribute{Optional: true,
+						MarkdownDescription: "Only objects modified less than this long ago. Units `d`, `h`, `m`, `s`, `ms`, combinable: `7d`, `7d12h`, `90m`."},
+					"older_than": schema.StringAttribute{Optional: true,
+						MarkdownDescription: "Only objects modified at least this long ago. Same units as `newer_than`."},
+					"created_after": schema.StringAttribute{Optional: true,
+						MarkdownDescription: "Only objects modified at or after this RFC 3339 time. (The server's own `createdAfter` field is inverted; the provider sends what gives this meaning.)"},
+					"created_before": schema.StringAttribute{Optional: true,
+						MarkdownDescription: "Only objects modified at or before this RFC 3339 time."},
+					"kms_key": schema.StringAttribute{Optional: true,
+						MarkdownDescription: "Only objects now under this KMS key. **Refused**: the pinned MinIO never applies this filter and would rotate objects under every key; narrow by `prefix` or `tag` instead."},
+				},
+				Blocks: map[string]schema.Block{
+					"tag": kvBlock("An object tag pattern, repeatable; an object matches when any `tag` block matches one of its tags. Cannot be combined with `metadata` (the server would ignore `metadata`).",
+						"Tag key, compared case-insensitively.", "Tag value pattern: `*` matches any run of characters, `?` one character."),
+					"metadata": kvBlock("A metadata pattern, repeatable; an object matches when any `metadata` block matches.",
+						"A standard header (`content-type`, `cache-control`, ...), or a user metadata name (`dept` or `x-amz-meta-dept`).",
+						"Value pattern: `*` matches any run of characters, `?` one character."),
+				},
+			},
+			"notify": schema.SingleNestedBlock{
+				MarkdownDescription: "Endpoint the server posts the job's final report to (JSON).",
+				PlanModifiers:       replaceJobObject,
+				Attributes: map[string]schema.Attribute{
+					"endpoint": schema.StringAttribute{Optional: true, MarkdownDescription: "Required: http or https URL, reached from the MinIO server."},
+					"token":    schema.StringAttribute{Optional: true, Sensitive: true, MarkdownDescription: "Sent as the `Authorization` header, e.g. `Bearer ...`."},
+				},
+			},
+			"retry": schema.SingleNestedBlock{
+				MarkdownDescription: "Retries. The server retries each failed object `attempts` times `delay` apart; the provider also starts " +
+					"the job again (rotation is idempotent) when a job fails or stalls, up to `attempts` jobs (default 3), `delay` apart.",
+				PlanModifiers: replaceJobObject,
+				Attributes: map[string]schema.Attribute{
+					"attempts": schema.Int64Attribute{Optional: true, MarkdownDescription: "From 1 to 100. Server default 3."},
+					"delay":    schema.StringAttribute{Optional: true, MarkdownDescription: "Pause between attempts, e.g. `500ms`. Server default 25ms."},
+				},
+			},
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true}),
 		},
 	}
 }

@@ -13,10 +13,13 @@ import (
 
 func spelledConfig(bucket, key, newerThan, metaKey, createdAfter string) string {
 	return rotateConfig(bucket, key, fmt.Sprintf(`
-  filter = {
+  filter {
     newer_than    = %q
     created_after = %q
-    metadata      = [{ key = %q, value = "fin" }]
+    metadata {
+      key   = %q
+      value = "fin"
+    }
   }`, newerThan, createdAfter, metaKey))
 }
 

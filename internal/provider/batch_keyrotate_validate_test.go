@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -12,13 +13,30 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// validModel is a configuration that passes validation; each case breaks
-// one thing in a copy of it.
-func validModel() batchKeyrotateModel {
-	return batchKeyrotateModel{
-		Bucket:            types.StringValue("finance"),
+// parts are the blocks of a configuration as plain structs; each case
+// breaks one thing in a copy of valid parts.
+type parts struct {
+	bucket     types.String
+	encryption *encryptionModel
+	filter     *filterModel
+	notify     *notifyModel
+	retry      *retryModel
+}
+
+func validParts() parts {
+	return parts{
+		bucket:     types.StringValue("finance"),
+		encryption: &encryptionModel{Type: types.StringValue("sse-kms"), Key: types.StringValue("finance-2026-11"), Context: types.MapNull(types.StringType)},
+	}
+}
+
+func (p parts) model(t *testing.T) batchKeyrotateModel {
+	t.Helper()
+	ctx := context.Background()
+	var diags diag.Diagnostics
+	m := batchKeyrotateModel{
+		Bucket:            p.bucket,
 		Prefix:            types.StringNull(),
-		Encryption:        &encryptionModel{Type: types.StringValue("sse-kms"), Key: types.StringValue("finance-2026-11"), Context: types.MapNull(types.StringType)},
 		WaitForCompletion: types.BoolNull(),
 		StallTimeout:      types.StringNull(),
 		Triggers:          types.MapNull(types.StringType),
@@ -26,24 +44,50 @@ func validModel() batchKeyrotateModel {
 		LastObject: types.StringNull(), StartedAt: types.StringNull(), LastUpdate: types.StringNull(),
 		User: types.StringNull(), Attempts: types.Int64Null(), JobYAML: types.StringNull(), ID: types.StringNull(),
 	}
+	// A nil pointer in an interface is not a nil interface: blockValue
+	// must see nil for an absent block.
+	block := func(name string, model any, absent bool) types.Object {
+		if absent {
+			model = nil
+		}
+		return blockValue(ctx, name, model, &diags)
+	}
+	m.Encryption = block("encryption", p.encryption, p.encryption == nil)
+	m.Filter = block("filter", p.filter, p.filter == nil)
+	m.Notify = block("notify", p.notify, p.notify == nil)
+	m.Retry = block("retry", p.retry, p.retry == nil)
+	m.Timeouts.Object = types.ObjectNull(keyrotateBlockTypes()["timeouts"])
+	if diags.HasError() {
+		t.Fatalf("building the model: %v", diags)
+	}
+	return m
 }
 
 func emptyFilter() *filterModel {
+	none := types.ListValueMust(keyrotateBlockTypes()["filter"]["tag"].(types.ListType).ElemType, nil)
 	return &filterModel{NewerThan: types.StringNull(), OlderThan: types.StringNull(), CreatedAfter: types.StringNull(),
-		CreatedBefore: types.StringNull(), KMSKey: types.StringNull()}
+		CreatedBefore: types.StringNull(), KMSKey: types.StringNull(), Tags: none, Metadata: none}
 }
 
-func kv(k, v string) kvModel { return kvModel{Key: types.StringValue(k), Value: types.StringValue(v)} }
+// kvs is a list of tag or metadata blocks.
+func kvs(kv ...string) types.List {
+	var models []kvModel
+	for i := 0; i+1 < len(kv); i += 2 {
+		models = append(models, kvModel{Key: types.StringValue(kv[i]), Value: types.StringValue(kv[i+1])})
+	}
+	var diags diag.Diagnostics
+	return kvListOf(context.Background(), models, &diags)
+}
 
 // validate runs the resource's ValidateConfig on m and returns the paths
 // of its error diagnostics.
-func validate(t *testing.T, m batchKeyrotateModel) []path.Path {
+func validate(t *testing.T, p parts) []path.Path {
 	t.Helper()
+	m := p.model(t)
 	ctx := context.Background()
 	r := &batchKeyrotateResource{}
 	var sr resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &sr)
-	m.Timeouts.Object = types.ObjectNull(map[string]attr.Type{"create": types.StringType, "delete": types.StringType})
 	state := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(sr.Schema.Type().TerraformType(ctx), nil)}
 	if d := state.Set(ctx, &m); d.HasError() {
 		t.Fatalf("building config: %v", d)
@@ -66,53 +110,56 @@ func validate(t *testing.T, m batchKeyrotateModel) []path.Path {
 func TestValidationErrorPaths(t *testing.T) {
 	enc, filter := path.Root("encryption"), path.Root("filter")
 	for name, tc := range map[string]struct {
-		breakIt func(*batchKeyrotateModel)
+		breakIt func(*parts)
 		want    path.Path
 	}{
-		"encryption type": {func(m *batchKeyrotateModel) { m.Encryption.Type = types.StringValue("aes") }, enc.AtName("type")},
-		"missing key":     {func(m *batchKeyrotateModel) { m.Encryption.Key = types.StringNull() }, enc.AtName("key")},
-		"key with sse-s3": {func(m *batchKeyrotateModel) { m.Encryption.Type = types.StringValue("sse-s3") }, enc.AtName("key")},
-		"context": {func(m *batchKeyrotateModel) {
-			m.Encryption.Context = types.MapValueMust(types.StringType, map[string]attr.Value{"a": types.StringValue("b")})
+		"encryption type": {func(p *parts) { p.encryption.Type = types.StringValue("aes") }, enc.AtName("type")},
+		"missing key":     {func(p *parts) { p.encryption.Key = types.StringNull() }, enc.AtName("key")},
+		"key with sse-s3": {func(p *parts) { p.encryption.Type = types.StringValue("sse-s3") }, enc.AtName("key")},
+		"context": {func(p *parts) {
+			p.encryption.Context = types.MapValueMust(types.StringType, map[string]attr.Value{"a": types.StringValue("b")})
 		}, enc.AtName("context")},
-		"newer_than": {func(m *batchKeyrotateModel) {
-			m.Filter = emptyFilter()
-			m.Filter.NewerThan = types.StringValue("7days")
+		"no encryption block": {func(p *parts) { p.encryption = nil }, enc},
+		"newer_than": {func(p *parts) {
+			p.filter = emptyFilter()
+			p.filter.NewerThan = types.StringValue("7days")
 		}, filter.AtName("newer_than")},
-		"age window": {func(m *batchKeyrotateModel) {
-			m.Filter = emptyFilter()
-			m.Filter.NewerThan, m.Filter.OlderThan = types.StringValue("1d"), types.StringValue("2d")
+		"age window": {func(p *parts) {
+			p.filter = emptyFilter()
+			p.filter.NewerThan, p.filter.OlderThan = types.StringValue("1d"), types.StringValue("2d")
 		}, filter.AtName("older_than")},
-		"created_before": {func(m *batchKeyrotateModel) {
-			m.Filter = emptyFilter()
-			m.Filter.CreatedBefore = types.StringValue("soon")
+		"created_before": {func(p *parts) {
+			p.filter = emptyFilter()
+			p.filter.CreatedBefore = types.StringValue("soon")
 		}, filter.AtName("created_before")},
-		"kms_key": {func(m *batchKeyrotateModel) { m.Filter = emptyFilter(); m.Filter.KMSKey = types.StringValue("k") }, filter.AtName("kms_key")},
-		"second tag key": {func(m *batchKeyrotateModel) {
-			m.Filter = emptyFilter()
-			m.Filter.Tags = []kvModel{kv("ok", "v"), kv("bad!", "v")}
-		}, filter.AtName("tags").AtListIndex(1).AtName("key")},
-		"metadata with tags": {func(m *batchKeyrotateModel) {
-			m.Filter = emptyFilter()
-			m.Filter.Tags, m.Filter.Metadata = []kvModel{kv("a", "b")}, []kvModel{kv("content-type", "x")}
+		"kms_key": {func(p *parts) { p.filter = emptyFilter(); p.filter.KMSKey = types.StringValue("k") }, filter.AtName("kms_key")},
+		"second tag key": {func(p *parts) {
+			p.filter = emptyFilter()
+			p.filter.Tags = kvs("ok", "v", "bad!", "v")
+		}, filter.AtName("tag").AtListIndex(1).AtName("key")},
+		"metadata with tags": {func(p *parts) {
+			p.filter = emptyFilter()
+			p.filter.Tags, p.filter.Metadata = kvs("a", "b"), kvs("content-type", "x")
 		}, filter.AtName("metadata")},
-		"metadata key": {func(m *batchKeyrotateModel) {
-			m.Filter = emptyFilter()
-			m.Filter.Metadata = []kvModel{kv("expires", "x")}
-		},
-			filter.AtName("metadata").AtListIndex(0).AtName("key")},
-		"notify endpoint": {func(m *batchKeyrotateModel) {
-			m.Notify = &notifyModel{Endpoint: types.StringValue("ftp://x"), Token: types.StringNull()}
+		"metadata key": {func(p *parts) {
+			p.filter = emptyFilter()
+			p.filter.Metadata = kvs("expires", "x")
+		}, filter.AtName("metadata").AtListIndex(0).AtName("key")},
+		"notify endpoint": {func(p *parts) {
+			p.notify = &notifyModel{Endpoint: types.StringValue("ftp://x"), Token: types.StringNull()}
 		}, path.Root("notify").AtName("endpoint")},
-		"retry attempts": {func(m *batchKeyrotateModel) {
-			m.Retry = &retryModel{Attempts: types.Int64Value(101), Delay: types.StringNull()}
+		"retry attempts": {func(p *parts) {
+			p.retry = &retryModel{Attempts: types.Int64Value(101), Delay: types.StringNull()}
 		}, path.Root("retry").AtName("attempts")},
-		"bucket": {func(m *batchKeyrotateModel) { m.Bucket = types.StringValue("Bad_Bucket") }, path.Root("bucket")},
+		"retry delay": {func(p *parts) {
+			p.retry = &retryModel{Attempts: types.Int64Null(), Delay: types.StringValue("soon")}
+		}, path.Root("retry").AtName("delay")},
+		"bucket": {func(p *parts) { p.bucket = types.StringValue("Bad_Bucket") }, path.Root("bucket")},
 	} {
 		t.Run(name, func(t *testing.T) {
-			m := validModel()
-			tc.breakIt(&m)
-			got := validate(t, m)
+			p := validParts()
+			tc.breakIt(&p)
+			got := validate(t, p)
 			if len(got) != 1 || !got[0].Equal(tc.want) {
 				t.Fatalf("errors on %v, want exactly one on %s", got, tc.want)
 			}
@@ -121,17 +168,55 @@ func TestValidationErrorPaths(t *testing.T) {
 }
 
 func TestValidModelHasNoErrors(t *testing.T) {
-	if got := validate(t, validModel()); len(got) != 0 {
+	if got := validate(t, validParts()); len(got) != 0 {
 		t.Fatalf("a valid configuration got errors on %v", got)
 	}
 }
 
-// TestUnknownValuesAreNotBlamed leaves a key unknown (a reference to a
-// resource not yet created): validation must wait for it, not fail.
+// TestUnknownValuesAreNotBlamed leaves values unknown as a plan sees them
+// (a reference to a resource not yet created, a dynamic block over a
+// collection not yet known): validation must wait for them, not fail.
 func TestUnknownValuesAreNotBlamed(t *testing.T) {
-	m := validModel()
-	m.Encryption.Key = types.StringUnknown()
-	if got := validate(t, m); len(got) != 0 {
-		t.Fatalf("an unknown key was blamed: %v", got)
+	ctx := context.Background()
+	for name, unknown := range map[string]func(*batchKeyrotateModel){
+		"key": func(m *batchKeyrotateModel) {
+			attrs := m.Encryption.Attributes()
+			attrs["key"] = types.StringUnknown()
+			m.Encryption = types.ObjectValueMust(m.Encryption.AttributeTypes(ctx), attrs)
+		},
+		"encryption block": func(m *batchKeyrotateModel) {
+			m.Encryption = types.ObjectUnknown(m.Encryption.AttributeTypes(ctx))
+		},
+		"filter block": func(m *batchKeyrotateModel) {
+			m.Filter = types.ObjectUnknown(keyrotateBlockTypes()["filter"])
+		},
+		"tag blocks": func(m *batchKeyrotateModel) {
+			f := emptyFilter()
+			f.Tags = types.ListUnknown(f.Tags.ElementType(ctx))
+			var diags diag.Diagnostics
+			m.Filter = blockValue(ctx, "filter", f, &diags)
+		},
+		"tag value": func(m *batchKeyrotateModel) {
+			f := emptyFilter()
+			var diags diag.Diagnostics
+			f.Tags = kvListOf(ctx, []kvModel{{Key: types.StringValue("class"), Value: types.StringUnknown()}}, &diags)
+			m.Filter = blockValue(ctx, "filter", f, &diags)
+		},
+		"bucket": func(m *batchKeyrotateModel) { m.Bucket = types.StringUnknown() },
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := validParts().model(t)
+			unknown(&m)
+			spec, b := m.spec(ctx)
+			if b.diags.HasError() {
+				t.Fatalf("converting the model failed: %v", b.diags)
+			}
+			if len(b.unknown) == 0 {
+				t.Fatalf("nothing was recorded as unknown in %+v", spec)
+			}
+			if d := m.validate(ctx); d.HasError() {
+				t.Fatalf("an unknown %s was blamed: %v", name, d)
+			}
+		})
 	}
 }

@@ -151,7 +151,10 @@ func TestAccKESKey_rotateToNewKeyInOneApply(t *testing.T) {
 			Config: kesKeyConfig(newKey, "allow_destroy = true") + fmt.Sprintf(`
 resource "minio_batch_keyrotate" "test" {
   bucket     = %q
-  encryption = { type = "sse-kms", key = minio_kes_key.test.name }
+  encryption {
+    type = "sse-kms"
+    key  = minio_kes_key.test.name
+  }
 }`, bucket),
 			ConfigStateChecks: []statecheck.StateCheck{
 				stateValue("status", knownvalue.StringExact("complete")),

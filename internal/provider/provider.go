@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/conn"
 )
@@ -39,7 +40,7 @@ type providerModel struct {
 	UseSSL       types.Bool   `tfsdk:"use_ssl"`
 	CAFile       types.String `tfsdk:"ca_file"`
 	Insecure     types.Bool   `tfsdk:"insecure"`
-	KES          *kesModel    `tfsdk:"kes"`
+	KES          types.Object `tfsdk:"kes"`
 }
 
 type kesModel struct {
@@ -104,8 +105,9 @@ func (p *minioProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Optional:            true,
 				MarkdownDescription: "Skip TLS certificate verification. Only for tests: anyone on the path can read the credentials." + envDoc("insecure"),
 			},
-			"kes": schema.SingleNestedAttribute{
-				Optional: true,
+		},
+		Blocks: map[string]schema.Block{
+			"kes": schema.SingleNestedBlock{
 				MarkdownDescription: "Connection to KES, MinIO's key server, for `minio_kes_key` and `minio_kes_keys`. With it (or with `KES_SERVER` set), " +
 					"`minio_batch_keyrotate` also checks through KES that its target key exists before it starts a job.",
 				Attributes: map[string]schema.Attribute{
@@ -135,12 +137,25 @@ func (p *minioProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	// An unknown value (from a resource not yet created) cannot be resolved;
 	// resources then see no client and say so when they need one.
-	for name, v := range map[string]interface{ IsUnknown() bool }{"endpoint": m.Endpoint, "access_key": m.AccessKey,
-		"secret_key": m.SecretKey, "session_token": m.SessionToken, "region": m.Region, "use_ssl": m.UseSSL,
-		"ca_file": m.CAFile, "insecure": m.Insecure} {
-		if v.IsUnknown() {
-			resp.Diagnostics.AddAttributeWarning(path.Root(name), "Provider Argument Not Yet Known",
-				"The provider cannot connect until "+name+" is known. Apply the resources it depends on first.")
+	var k kesModel
+	if !m.KES.IsNull() && !m.KES.IsUnknown() {
+		resp.Diagnostics.Append(m.KES.As(ctx, &k, basetypes.ObjectAsOptions{})...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	kes := path.Root("kes")
+	for _, a := range []struct {
+		p path.Path
+		v interface{ IsUnknown() bool }
+	}{{path.Root("endpoint"), m.Endpoint}, {path.Root("access_key"), m.AccessKey}, {path.Root("secret_key"), m.SecretKey},
+		{path.Root("session_token"), m.SessionToken}, {path.Root("region"), m.Region}, {path.Root("use_ssl"), m.UseSSL},
+		{path.Root("ca_file"), m.CAFile}, {path.Root("insecure"), m.Insecure}, {kes, m.KES},
+		{kes.AtName("endpoint"), k.Endpoint}, {kes.AtName("api_key"), k.APIKey}, {kes.AtName("client_cert_file"), k.ClientCertFile},
+		{kes.AtName("client_key_file"), k.ClientKeyFile}, {kes.AtName("ca_file"), k.CAFile}, {kes.AtName("insecure"), k.Insecure}} {
+		if a.v.IsUnknown() {
+			resp.Diagnostics.AddAttributeWarning(a.p, "Provider Argument Not Yet Known",
+				"The provider cannot connect until "+a.p.String()+" is known. Apply the resources it depends on first.")
 			return
 		}
 	}
@@ -162,9 +177,9 @@ func (p *minioProvider) Configure(ctx context.Context, req provider.ConfigureReq
 			"The provider settings were valid but no client could be built from them. Check endpoint and credentials.\n\n"+err.Error())
 		return
 	}
-	if conn.KESConfigured(m.KES != nil, os.LookupEnv) {
+	if conn.KESConfigured(!m.KES.IsNull(), os.LookupEnv) {
 		var ks conn.KESSettings
-		if k := m.KES; k != nil {
+		if !m.KES.IsNull() {
 			ks = conn.KESSettings{Endpoint: k.Endpoint.ValueString(), APIKey: k.APIKey.ValueString(), ClientCertFile: k.ClientCertFile.ValueString(),
 				ClientKeyFile: k.ClientKeyFile.ValueString(), CAFile: k.CAFile.ValueString(), Insecure: k.Insecure.ValueBool()}
 		}

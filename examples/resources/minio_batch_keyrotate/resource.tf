@@ -3,23 +3,27 @@ resource "minio_batch_keyrotate" "finance" {
   bucket = "finance"
   prefix = "2024/"
 
-  encryption = {
+  encryption {
     type = "sse-kms"
     key  = "finance-2026-11"
   }
 
   # Only objects tagged as personal data, and at least a week old.
-  filter = {
+  filter {
     older_than = "7d"
-    tags       = [{ key = "class", value = "pii*" }]
+
+    tag {
+      key   = "class"
+      value = "pii*"
+    }
   }
 
-  notify = {
+  notify {
     endpoint = "https://hooks.example.com/rotation"
     token    = var.notify_token
   }
 
-  retry = {
+  retry {
     attempts = 5
     delay    = "500ms"
   }
@@ -27,7 +31,7 @@ resource "minio_batch_keyrotate" "finance" {
   # Changing the month starts a new rotation with the same arguments.
   triggers = { month = "2026-11" }
 
-  timeouts = {
+  timeouts {
     create = "2h"
   }
 }

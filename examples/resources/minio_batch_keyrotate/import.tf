@@ -1,0 +1,4 @@
+import {
+  to = minio_batch_keyrotate.finance
+  id = "keyrotate-Qsk1r9YBkAuwZtMB5Sq4:0"
+}

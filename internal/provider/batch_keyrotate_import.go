@@ -1,0 +1,132 @@
+package provider
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
+)
+
+// keyrotateBlockTypes are the object types of the resource's blocks, read
+// from its schema so that import builds exactly what a plan holds.
+var keyrotateBlockTypes = sync.OnceValue(func() map[string]map[string]attr.Type {
+	var resp resource.SchemaResponse
+	(&batchKeyrotateResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
+	out := map[string]map[string]attr.Type{}
+	for name, b := range resp.Schema.Blocks {
+		// timeouts has a type of its own, an object all the same.
+		out[name] = b.Type().(attr.TypeWithAttributeTypes).AttributeTypes()
+	}
+	return out
+})
+
+// blockValue is a block built from a model; a nil model is an absent block.
+func blockValue(ctx context.Context, name string, model any, diags *diag.Diagnostics) types.Object {
+	attrTypes := keyrotateBlockTypes()[name]
+	if model == nil {
+		return types.ObjectNull(attrTypes)
+	}
+	v, d := types.ObjectValueFrom(ctx, attrTypes, model)
+	diags.Append(d...)
+	return v
+}
+
+// setSpec fills the spec arguments of the model from a spec, as import
+// does from the server's stored job. Absent blocks are null and absent
+// repeated blocks empty lists, as Terraform itself represents them.
+func (m *batchKeyrotateModel) setSpec(ctx context.Context, s keyrotate.Spec) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.Bucket = types.StringValue(s.Bucket)
+	m.Prefix = optionalString(s.Prefix)
+
+	ctxMap := types.MapNull(types.StringType)
+	if len(s.Encryption.Context) > 0 {
+		elems := map[string]attr.Value{}
+		for k, v := range s.Encryption.Context {
+			elems[k] = types.StringValue(v)
+		}
+		ctxMap = types.MapValueMust(types.StringType, elems)
+	}
+	m.Encryption = blockValue(ctx, "encryption", &encryptionModel{
+		Type:    types.StringValue(string(s.Encryption.Type)),
+		Key:     optionalString(s.Encryption.Key),
+		Context: ctxMap,
+	}, &diags)
+
+	var filter *filterModel
+	if f := s.Filter; f.NewerThan != 0 || f.OlderThan != 0 || !f.CreatedAfter.IsZero() || !f.CreatedBefore.IsZero() ||
+		len(f.Tags) > 0 || len(f.Metadata) > 0 || f.KMSKey != "" {
+		filter = &filterModel{
+			NewerThan:     optionalDuration(f.NewerThan),
+			OlderThan:     optionalDuration(f.OlderThan),
+			CreatedAfter:  optionalTime(f.CreatedAfter),
+			CreatedBefore: optionalTime(f.CreatedBefore),
+			Tags:          kvList(ctx, f.Tags, &diags),
+			Metadata:      kvList(ctx, f.Metadata, &diags),
+			KMSKey:        optionalString(f.KMSKey),
+		}
+	}
+	m.Filter = blockValue(ctx, "filter", filter, &diags)
+
+	var notify *notifyModel
+	if s.Notify.Endpoint != "" {
+		notify = &notifyModel{Endpoint: types.StringValue(s.Notify.Endpoint), Token: optionalString(s.Notify.Token)}
+	}
+	m.Notify = blockValue(ctx, "notify", notify, &diags)
+
+	var retry *retryModel
+	if s.Retry.Attempts != 0 || s.Retry.Delay != 0 {
+		retry = &retryModel{Attempts: types.Int64Null(), Delay: optionalDuration(s.Retry.Delay)}
+		if s.Retry.Attempts != 0 {
+			retry.Attempts = types.Int64Value(int64(s.Retry.Attempts))
+		}
+	}
+	m.Retry = blockValue(ctx, "retry", retry, &diags)
+	return diags
+}
+
+func optionalString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+func optionalDuration(d time.Duration) types.String {
+	if d == 0 {
+		return types.StringNull()
+	}
+	return types.StringValue(keyrotate.FormatDuration(d))
+}
+
+func optionalTime(t time.Time) types.String {
+	if t.IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(time.RFC3339Nano))
+}
+
+// kvList is a repeated tag or metadata block; none is an empty list.
+func kvList(ctx context.Context, kvs []keyrotate.KV, diags *diag.Diagnostics) types.List {
+	models := make([]kvModel, 0, len(kvs))
+	for _, kv := range kvs {
+		models = append(models, kvModel{Key: types.StringValue(kv.Key), Value: types.StringValue(kv.Value)})
+	}
+	return kvListOf(ctx, models, diags)
+}
+
+func kvListOf(ctx context.Context, models []kvModel, diags *diag.Diagnostics) types.List {
+	elemType := keyrotateBlockTypes()["filter"]["tag"].(types.ListType).ElemType
+	if models == nil {
+		models = []kvModel{}
+	}
+	v, d := types.ListValueFrom(ctx, elemType, models)
+	diags.Append(d...)
+	return v
+}

@@ -1,0 +1,113 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The testing framework cannot hold for_each instances or modules in its
+// state, and shows only part of the CLI's output. These tests run the CLI
+// itself on a provider binary built from this checkout, installed through
+// dev_overrides.
+
+var providerBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "provider-bin-")
+	if err != nil {
+		return "", err
+	}
+	out, err := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-minio"), "../..").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("building the provider: %v\n%s", err, out)
+	}
+	return dir, nil
+})
+
+// cliWorkspace is a working directory whose CLI uses the provider binary.
+type cliWorkspace struct {
+	t   *testing.T
+	dir string
+	env []string
+}
+
+// newCLIWorkspace writes files (relative path to content) into a new
+// working directory.
+func newCLIWorkspace(t *testing.T, a *acc, files map[string]string) *cliWorkspace {
+	t.Helper()
+	bin, err := providerBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	rc := filepath.Join(dir, ".terraformrc")
+	files[rc] = fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", "minio-keyrotate/minio", bin)
+	files["providers.tf"] = "terraform {\n  required_providers {\n    minio = { source = \"minio-keyrotate/minio\" }\n  }\n}\n"
+	for name, content := range files {
+		p := name
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, name)
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := &cliWorkspace{t: t, dir: dir}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "MINIO_") && !strings.HasPrefix(kv, "KES_") && !strings.HasPrefix(kv, "TF_CLI_CONFIG_FILE=") {
+			w.env = append(w.env, kv)
+		}
+	}
+	w.env = append(w.env, "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "NO_COLOR=1")
+	for k, v := range a.stack.Env() {
+		w.env = append(w.env, k+"="+v)
+	}
+	t.Cleanup(func() {
+		if _, err := os.Stat(filepath.Join(dir, "terraform.tfstate")); err == nil {
+			if out, code := w.run("destroy", "-auto-approve", "-no-color"); code != 0 {
+				t.Errorf("destroy failed (%d):\n%s", code, out)
+			}
+		}
+	})
+	return w
+}
+
+// run runs the CLI and returns its combined output and exit code.
+func (w *cliWorkspace) run(args ...string) (string, int) {
+	w.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Getenv("TF_ACC_TERRAFORM_PATH"), args...)
+	cmd.Dir, cmd.Env = w.dir, w.env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		return out.String(), exit.ExitCode()
+	case err != nil:
+		w.t.Fatalf("running %v: %v", args, err)
+	}
+	return out.String(), 0
+}
+
+// must runs the CLI and fails the test unless it exits with want.
+func (w *cliWorkspace) must(want int, args ...string) string {
+	w.t.Helper()
+	out, code := w.run(append(args, "-no-color")...)
+	if code != want {
+		w.t.Fatalf("%v exited %d, want %d:\n%s", args, code, want, out)
+	}
+	return out
+}
