@@ -29,6 +29,16 @@ type Outcome struct {
 	Attempts int
 	// Progress is the latest job's last progress seen.
 	Progress Progress
+	// Replaced are the jobs that failed or stalled and were followed by a
+	// new one, oldest first: the caller tells the user about each.
+	Replaced []Replaced
+}
+
+// Replaced is a job Run gave up on and started again.
+type Replaced struct {
+	JobID    string
+	Reason   error // why: ErrStalled, or the failure with its counts
+	Progress Progress
 }
 
 // Run starts the batch job defined by jobYAML and waits for it. When the
@@ -57,7 +67,7 @@ func Run(ctx context.Context, c Client, jobYAML string, p RunPolicy) (Outcome, e
 		if err != nil {
 			return out, err
 		}
-		out = Outcome{JobID: started, Attempts: out.Attempts + 1}
+		out = Outcome{JobID: started, Attempts: out.Attempts + 1, Replaced: out.Replaced}
 		if p.OnAttempt != nil {
 			p.OnAttempt(out.Attempts, started)
 		}
@@ -83,6 +93,7 @@ func Run(ctx context.Context, c Client, jobYAML string, p RunPolicy) (Outcome, e
 		if out.Attempts >= attempts {
 			return out, &AttemptsExhaustedError{Attempts: out.Attempts, Last: out.Progress, Cause: cause}
 		}
+		out.Replaced = append(out.Replaced, Replaced{JobID: started, Reason: cause, Progress: out.Progress})
 		if err := sleep(ctx, o.Clock, p.Delay); err != nil {
 			return out, fmt.Errorf("pausing before restarting batch job %s: %w", started, err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -62,6 +63,11 @@ func TestRunRestartsFailedJob(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
+	if len(out.Replaced) != 1 || out.Replaced[0].JobID != jobA || out.Replaced[0].Progress.ObjectsFailed != 1 ||
+		!strings.Contains(out.Replaced[0].Reason.Error(), "failed") {
+		t.Errorf("Replaced = %+v, want job %s, failed with 1 object failed", out.Replaced, jobA)
+	}
+	out.Replaced = nil
 	want := Outcome{JobID: jobB, Attempts: 2, Progress: FromMetric(complete(rotating(jobB, 8, 0, time.Minute)))}
 	if diff := cmp.Diff(want, out); diff != "" {
 		t.Errorf("Run (-want +got):\n%s", diff)
@@ -95,6 +101,9 @@ func TestRunCancelsStalledJob(t *testing.T) {
 			out, err := Run(context.Background(), c, jobYAML, RunPolicy{Wait: WaitOptions{Clock: newClock(), StallTimeout: 10 * time.Second}})
 			if err != nil || out.JobID != jobB || out.Attempts != 2 || out.Progress.Status != StatusComplete {
 				t.Fatalf("Run = %+v, %v; want the second job complete", out, err)
+			}
+			if len(out.Replaced) != 1 || out.Replaced[0].JobID != jobA || !errors.Is(out.Replaced[0].Reason, ErrStalled) {
+				t.Errorf("Replaced = %+v, want the stalled job %s", out.Replaced, jobA)
 			}
 			want := 1
 			if cancelReply == proxyTimeout {
@@ -135,6 +144,14 @@ func TestRunAttemptsExhausted(t *testing.T) {
 			t.Errorf("Run error %q does not contain %q", err, want)
 		}
 	}
+	var replaced []string
+	for _, r := range out.Replaced {
+		replaced = append(replaced, r.JobID)
+	}
+	if diff := cmp.Diff([]string{jobA, jobB}, replaced); diff != "" {
+		t.Errorf("replaced jobs (-want +got):\n%s", diff)
+	}
+	out.Replaced = nil
 	if diff := cmp.Diff(Outcome{JobID: jobC, Attempts: 3, Progress: last}, out); diff != "" {
 		t.Errorf("Run outcome (-want +got):\n%s", diff)
 	}
@@ -203,7 +220,7 @@ func TestRunStartErrors(t *testing.T) {
 		if !errors.As(err, &resp) || resp.Code != "AccessDenied" || !strings.Contains(err.Error(), "starting batch job") {
 			t.Fatalf("Run = %v, want the start's AccessDenied", err)
 		}
-		if out != (Outcome{}) {
+		if !reflect.DeepEqual(out, Outcome{}) {
 			t.Errorf("Run outcome %+v, want none", out)
 		}
 		if n := f.count("start"); n != 1 {

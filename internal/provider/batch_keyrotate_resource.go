@@ -4,17 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/batchjob"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
-	"github.com/minio-keyrotate/terraform-provider-minio/internal/preflight"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/scan"
 )
 
 var (
@@ -55,28 +55,6 @@ func (r *batchKeyrotateResource) ValidateConfig(ctx context.Context, req resourc
 		return
 	}
 	resp.Diagnostics.Append(m.validate(ctx)...)
-}
-
-// ModifyPlan replaces a job that failed or was canceled since the last
-// apply: the rotation it stood for did not happen, so a new job must run.
-func (r *batchKeyrotateResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
-		return
-	}
-	var state batchKeyrotateModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	switch status := batchjob.Status(state.Status.ValueString()); status {
-	case batchjob.StatusFailed, batchjob.StatusCanceled:
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("status"))
-		resp.Diagnostics.AddAttributeWarning(path.Root("status"), "Rotation Job Did Not Complete",
-			fmt.Sprintf("Job %s is %s on the server (%d objects rotated, %d failed, last object %q). "+
-				"The plan replaces it with a new job; rotation is idempotent, so objects already rotated are rotated again harmlessly.",
-				state.ID.ValueString(), status, state.ObjectsRotated.ValueInt64(), state.ObjectsFailed.ValueInt64(), state.LastObject.ValueString()))
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
-	}
 }
 
 func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -127,9 +105,17 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 		out, err = batchjob.Start(ctx, r.clients.admin, string(jobYAML), policy.Wait)
 	}
 	if out.JobID == "" {
-		resp.Diagnostics.AddError("Cannot Start Rotation Job",
-			fmt.Sprintf("MinIO refused to start the keyrotate job for bucket %q. Check that the bucket exists and that the credentials may run batch jobs (admin:StartBatchJob).\n\n%v", spec.Bucket, err))
+		if !r.clients.explain(err, "No job was started.", &resp.Diagnostics) {
+			resp.Diagnostics.AddError("Cannot Start Rotation Job",
+				fmt.Sprintf("MinIO refused to start the keyrotate job for bucket %q. Check that the credentials may run batch jobs (admin:StartBatchJob).\n\n%v", spec.Bucket, err))
+		}
 		return
+	}
+	for _, rep := range out.Replaced {
+		resp.Diagnostics.AddWarning("Rotation Job Replaced",
+			fmt.Sprintf("Job %s was given up (%v) after %d objects rotated and %d failed; a new job was started in its place. "+
+				"Rotation is idempotent: objects the first job rotated are rotated again harmlessly. Job IDs, oldest first: %s.",
+				rep.JobID, rep.Reason, rep.Progress.Objects, rep.Progress.ObjectsFailed, jobChain(out)))
 	}
 	// From here on a job exists: whatever happens, its ID goes into state
 	// so that nothing is orphaned (an error leaves the resource tainted).
@@ -143,38 +129,13 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 	}
 }
 
-// preflight checks the target key and warns about a deployment without
-// redundancy. It reports false when the job must not start.
-func (r *batchKeyrotateResource) preflight(ctx context.Context, spec keyrotate.Spec, diags *diag.Diagnostics) bool {
-	key := ""
-	if spec.Encryption.Type == keyrotate.SSEKMS {
-		key = spec.Encryption.Key
+// jobChain lists every job of a run, oldest first.
+func jobChain(out batchjob.Outcome) string {
+	ids := make([]string, 0, len(out.Replaced)+1)
+	for _, rep := range out.Replaced {
+		ids = append(ids, rep.JobID)
 	}
-	err := preflight.CheckKey(ctx, r.clients.admin, key)
-	if r.clients.kes != nil && key != "" {
-		// KES names a missing key plainly; MinIO's check still runs when
-		// KES has it, proving MinIO itself may use it.
-		if kerr := preflight.CheckKESKey(ctx, r.clients.kes, key); kerr != nil {
-			err = kerr
-		}
-	}
-	if err != nil {
-		diags.AddAttributeError(path.Root("encryption").AtName("key"), "Target Key Not Usable",
-			fmt.Sprintf("No job was started: %v.\n\nCreate the key first (the minio_kes_key resource, `mc admin kms key create ALIAS %s` or `kes key create %s`) "+
-				"and make sure MinIO's KES identity may use it, then apply again.", err, key, key))
-		return false
-	}
-	red, err := preflight.ReadRedundancy(ctx, r.clients.admin)
-	switch {
-	case err != nil:
-		diags.AddWarning("Deployment Redundancy Unknown",
-			"The provider could not read the deployment's drive layout (admin:ServerInfo), so it cannot warn about a deployment without redundancy.\n\n"+err.Error())
-	case red.Unprotected():
-		diags.AddWarning("Rotating On A Deployment Without Redundancy",
-			fmt.Sprintf("This MinIO has %s. A crash during a rotation can destroy the object being rotated there "+
-				"(MinIO rewrites object metadata in place and has no other copy to heal from). Back up or replicate the bucket first.", red))
-	}
-	return true
+	return strings.Join(append(ids, out.JobID), " -> ")
 }
 
 func runErrorDetail(out batchjob.Outcome, err error) string {
@@ -183,7 +144,8 @@ func runErrorDetail(out batchjob.Outcome, err error) string {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		return what + " The create timeout ran out while the job was still running; it keeps running on the server. " +
-			"The resource is tainted: the next apply cancels it and starts a new job. Raise timeouts.create for large buckets.\n\n" + err.Error()
+			"The resource is tainted: the next apply cancels it and starts a new job. To keep the running job instead, " +
+			"run `terraform untaint` on this resource and let refreshes follow it. Raise timeouts.create for large buckets.\n\n" + err.Error()
 	case errors.Is(err, context.Canceled):
 		return what + " Terraform was interrupted; the job keeps running on the server and its ID is saved. " +
 			"The next apply replaces it, or `terraform untaint` keeps it.\n\n" + err.Error()
@@ -260,7 +222,27 @@ func (r *batchKeyrotateResource) Delete(ctx context.Context, req resource.Delete
 	if err := r.clients.admin.CancelBatchJob(ctx, id); err != nil && !batchjob.IsNoSuchJob(err) {
 		resp.Diagnostics.AddError("Cannot Cancel Rotation Job",
 			fmt.Sprintf("Job %s is still running and canceling it failed. Cancel it with `mc batch cancel ALIAS %s`, or try again.\n\n%v", id, id, err))
+		return
 	}
+	resp.Diagnostics.Append(r.canceledWarning(ctx, state, p)...)
+}
+
+// canceledWarning says what a destroy left undone: the job's count, and
+// the versions in scope still not on the target key, counted afresh.
+func (r *batchKeyrotateResource) canceledWarning(ctx context.Context, state batchKeyrotateModel, p batchjob.Progress) diag.Diagnostics {
+	var diags diag.Diagnostics
+	spec, b := state.spec(ctx)
+	left := "The versions it did not reach stay under their old key."
+	if !b.diags.HasError() && spec.Encryption.Type == keyrotate.SSEKMS {
+		if res, err := scan.Scan(ctx, r.clients.s3, scan.ScopeOf(spec), scan.Options{}); err == nil {
+			left = fmt.Sprintf("%d object versions in scope are not under %s and stay under their old key.", res.Pending(spec.Encryption).Versions, spec.Encryption.Key)
+		} else {
+			tflog.Warn(ctx, "could not count the versions the canceled job left", map[string]any{"error": err.Error()})
+		}
+	}
+	diags.AddWarning("Rotation Job Canceled",
+		fmt.Sprintf("Job %s was still running and was canceled after rotating %d objects. %s They remain readable; apply a rotation again to finish the work.", state.ID.ValueString(), p.Objects, left))
+	return diags
 }
 
 func (r *batchKeyrotateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -82,6 +82,14 @@ func newCLIWorkspace(t *testing.T, a *acc, files map[string]string) *cliWorkspac
 	return w
 }
 
+// write replaces a file of the working directory.
+func (w *cliWorkspace) write(name, content string) {
+	w.t.Helper()
+	if err := os.WriteFile(filepath.Join(w.dir, name), []byte(content), 0o600); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
 // run runs the CLI and returns its combined output and exit code.
 func (w *cliWorkspace) run(args ...string) (string, int) {
 	w.t.Helper()

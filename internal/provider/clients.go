@@ -3,10 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-	"github.com/minio/kes-go"
 	"github.com/minio/madmin-go/v3"
 	"github.com/minio/minio-go/v7"
 
@@ -18,7 +18,11 @@ import (
 type clients struct {
 	admin *madmin.AdminClient
 	s3    *minio.Client
-	kes   *kes.Client // nil without a kes block or KES_SERVER
+	kes   *conn.KESConn // nil without a kes block or KES_SERVER
+	// minio explains connection failures of admin and s3.
+	minio conn.Resolved
+
+	redundancyOnce sync.Once
 }
 
 func newClients(r conn.Resolved) (*clients, error) {
@@ -30,7 +34,7 @@ func newClients(r conn.Resolved) (*clients, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &clients{admin: admin, s3: s3}, nil
+	return &clients{admin: admin, s3: s3, minio: r}, nil
 }
 
 // jobUser finds who started a job through the job list; the status report
@@ -85,4 +89,24 @@ func clientsFrom(data any, diags *diag.Diagnostics) *clients {
 		return nil
 	}
 	return c
+}
+
+// explain adds err as the connection, credential or TLS problem it is,
+// after what the provider was doing, and reports true; it reports false
+// when err is some other failure, for the caller to word.
+func (c *clients) explain(err error, doing string, diags *diag.Diagnostics) bool {
+	f, ok := c.minio.Explain(err)
+	if ok {
+		diags.AddError(f.Summary, doing+" "+f.Detail)
+	}
+	return ok
+}
+
+// explainKES is explain for errors of the KES client.
+func (c *clients) explainKES(err error, doing string, diags *diag.Diagnostics) bool {
+	f, ok := c.kes.Explain(err)
+	if ok {
+		diags.AddError(f.Summary, doing+" "+f.Detail)
+	}
+	return ok
 }

@@ -73,7 +73,7 @@ func (r *kesKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 
 // describe fills the computed attributes from KES.
 func (r *kesKeyResource) describe(ctx context.Context, m *kesKeyModel) error {
-	info, err := r.clients.kes.DescribeKey(ctx, m.Name.ValueString())
+	info, err := r.clients.kes.Client.DescribeKey(ctx, m.Name.ValueString())
 	if err != nil {
 		return err
 	}
@@ -90,15 +90,17 @@ func (r *kesKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	name := m.Name.ValueString()
-	err := r.clients.kes.CreateKey(ctx, name)
+	err := r.clients.kes.Client.CreateKey(ctx, name)
 	switch {
 	case errors.Is(err, kes.ErrKeyExists):
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "KES Key Already Exists",
 			fmt.Sprintf("KES already has a key %q. To manage it with Terraform, import it: terraform import ADDRESS %s", name, name))
 		return
 	case err != nil:
-		resp.Diagnostics.AddError("Cannot Create KES Key",
-			fmt.Sprintf("Creating key %q in KES failed. Check that KES is reachable and the identity may create keys (/v1/key/create/*).\n\n%v", name, err))
+		if !r.clients.explainKES(err, fmt.Sprintf("Key %q was not created.", name), &resp.Diagnostics) {
+			resp.Diagnostics.AddError("Cannot Create KES Key",
+				fmt.Sprintf("Creating key %q in KES failed. Check that the identity may create keys (/v1/key/create/*).\n\n%v", name, err))
+		}
 		return
 	}
 	if err := r.describe(ctx, &m); err != nil {
@@ -121,8 +123,10 @@ func (r *kesKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		resp.State.RemoveResource(ctx)
 		return
 	case err != nil:
-		resp.Diagnostics.AddError("Cannot Read KES Key",
-			fmt.Sprintf("Reading key %q from KES failed. Check that KES is reachable and the identity may describe keys.\n\n%v", m.Name.ValueString(), err))
+		if !r.clients.explainKES(err, fmt.Sprintf("Reading key %q failed.", m.Name.ValueString()), &resp.Diagnostics) {
+			resp.Diagnostics.AddError("Cannot Read KES Key",
+				fmt.Sprintf("Reading key %q from KES failed. Check that the identity may describe keys (/v1/key/describe/*).\n\n%v", m.Name.ValueString(), err))
+		}
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
@@ -149,9 +153,11 @@ func (r *kesKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 				"use `terraform state rm`.", name))
 		return
 	}
-	if err := r.clients.kes.DeleteKey(ctx, name); err != nil && !errors.Is(err, kes.ErrKeyNotFound) {
-		resp.Diagnostics.AddError("Cannot Delete KES Key",
-			fmt.Sprintf("Deleting key %q from KES failed. Check that the identity may delete keys (/v1/key/delete/*).\n\n%v", name, err))
+	if err := r.clients.kes.Client.DeleteKey(ctx, name); err != nil && !errors.Is(err, kes.ErrKeyNotFound) {
+		if !r.clients.explainKES(err, fmt.Sprintf("Key %q was not deleted.", name), &resp.Diagnostics) {
+			resp.Diagnostics.AddError("Cannot Delete KES Key",
+				fmt.Sprintf("Deleting key %q from KES failed. Check that the identity may delete keys (/v1/key/delete/*).\n\n%v", name, err))
+		}
 	}
 }
 

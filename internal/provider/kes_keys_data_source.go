@@ -78,7 +78,9 @@ func (d *kesKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	names, err := d.listKeys(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot List KES Keys", "Listing keys in KES failed. Check that the identity may list keys (/v1/key/list/*).\n\n"+err.Error())
+		if !d.clients.explainKES(err, "Listing keys failed.", &resp.Diagnostics) {
+			resp.Diagnostics.AddError("Cannot List KES Keys", "Listing keys in KES failed. Check that the identity may list keys (/v1/key/list/*).\n\n"+err.Error())
+		}
 		return
 	}
 	sort.Strings(names)
@@ -87,7 +89,7 @@ func (d *kesKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		if ok, _ := path.Match(pattern, name); !ok {
 			continue
 		}
-		info, err := d.clients.kes.DescribeKey(ctx, name)
+		info, err := d.clients.kes.Client.DescribeKey(ctx, name)
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot Read KES Key", fmt.Sprintf("Describing key %q failed.\n\n%v", name, err))
 			return
@@ -105,7 +107,7 @@ func (d *kesKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 func (d *kesKeysDataSource) listKeys(ctx context.Context) ([]string, error) {
 	var all []string
 	for from := "*"; ; {
-		names, next, err := d.clients.kes.ListKeys(ctx, from, 0)
+		names, next, err := d.clients.kes.Client.ListKeys(ctx, from, 0)
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,62 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/batchjob"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/preflight"
+)
+
+// ModifyPlan replaces a job that failed or was canceled since the last
+// apply: the rotation it stood for did not happen, so a new job must run.
+// A plan that starts a job warns, before anything runs, when the
+// deployment has no redundancy.
+func (r *batchKeyrotateResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	if !req.State.Raw.IsNull() {
+		var state batchKeyrotateModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		switch status := batchjob.Status(state.Status.ValueString()); status {
+		case batchjob.StatusFailed, batchjob.StatusCanceled:
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("status"))
+			resp.Diagnostics.AddAttributeWarning(path.Root("status"), "Rotation Job Did Not Complete",
+				fmt.Sprintf("Job %s is %s on the server (%d objects rotated, %d failed, last object %q). "+
+					"The plan replaces it with a new job; rotation is idempotent, so objects already rotated are rotated again harmlessly.",
+					state.ID.ValueString(), status, state.ObjectsRotated.ValueInt64(), state.ObjectsFailed.ValueInt64(), state.LastObject.ValueString()))
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
+		}
+	}
+	if r.clients != nil && (req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0) {
+		resp.Diagnostics.Append(r.clients.redundancyWarning(ctx)...)
+	}
+}
+
+// redundancyWarning is said once per provider instance, that is once per
+// plan and deployment however many rotations the plan starts.
+func (c *clients) redundancyWarning(ctx context.Context) diag.Diagnostics {
+	var diags diag.Diagnostics
+	c.redundancyOnce.Do(func() {
+		red, err := preflight.ReadRedundancy(ctx, c.admin)
+		switch {
+		case err != nil:
+			diags.AddWarning("Deployment Redundancy Unknown",
+				"The provider could not read the deployment's drive layout (admin:ServerInfo), so it cannot warn about a deployment without redundancy.\n\n"+err.Error())
+		case red.Unprotected():
+			diags.AddWarning("Rotating On A Deployment Without Redundancy",
+				fmt.Sprintf("This MinIO has %s. A crash during a rotation can destroy the object being rotated there "+
+					"(MinIO rewrites object metadata in place and has no other copy to heal from). Back up or replicate the bucket before you apply.", red))
+		}
+	})
+	return diags
+}
