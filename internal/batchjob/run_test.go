@@ -3,8 +3,8 @@ package batchjob
 import (
 	"context"
 	"errors"
-	"slices"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"

@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/inventory"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/teststack"
+	buildversion "github.com/minio-keyrotate/terraform-provider-minio/internal/version"
 )
 
 const (
@@ -29,9 +31,11 @@ const (
 )
 
 func main() {
+	version := flag.String("version", buildversion.Version, "version the provider is built and installed under (make demo passes the GNUmakefile's VERSION)")
+	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx); err != nil {
+	if err := run(ctx, *version); err != nil {
 		fmt.Fprintln(os.Stderr, "demo failed:", err)
 		os.Exit(1)
 	}
@@ -39,7 +43,7 @@ func main() {
 
 func say(format string, args ...any) { fmt.Printf("==> "+format+"\n", args...) }
 
-func run(ctx context.Context) error {
+func run(ctx context.Context, version string) error {
 	began := time.Now()
 	say("starting a MinIO+KES stack (the first run builds both servers from their pins; later runs reuse them)")
 	stack, err := teststack.Start(ctx, teststack.Options{Backend: teststack.LocalBackend(), Logf: func(f string, a ...any) { fmt.Printf("    "+f+"\n", a...) }})
@@ -57,17 +61,21 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	tf, err := newWorkspace(ctx, stack)
+	tf, err := newWorkspace(ctx, ".", version, stack.Env())
 	if err != nil {
 		return err
 	}
 	defer tf.remove()
 
-	say("terraform apply: rotate every object of %q to %s", bucket, newKey)
-	vars := []string{"-var", "bucket=" + bucket, "-var", "new_key=" + newKey}
+	say("terraform providers lock (records the checksum of the provider in the mirror in .terraform.lock.hcl), then init")
+	if err := tf.lock(ctx); err != nil {
+		return err
+	}
 	if err := tf.run(ctx, "init", "-input=false", "-no-color"); err != nil {
 		return err
 	}
+	say("terraform apply: rotate every object of %q to %s", bucket, newKey)
+	vars := []string{"-var", "bucket=" + bucket, "-var", "new_key=" + newKey}
 	if err := tf.run(ctx, append([]string{"apply", "-auto-approve", "-input=false", "-no-color"}, vars...)...); err != nil {
 		return err
 	}

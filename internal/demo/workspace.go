@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,44 +13,51 @@ import (
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/teststack"
 )
 
-const providerVersion = "0.0.1"
+// providerHosts are the registry hosts the mirror serves the provider
+// under: examples/quickstart requires "minio-keyrotate/minio", which each
+// CLI resolves under its own registry.
+var providerHosts = []string{"registry.terraform.io", "registry.opentofu.org"}
 
 // workspace is a Terraform working directory with the quickstart
 // configuration, a local mirror holding the provider built from this
 // checkout, and a CLI configuration that installs from that mirror only.
 type workspace struct {
-	root string // everything the demo writes; removed at the end
-	dir  string // the Terraform working directory inside root
-	bin  string
-	env  []string
+	root   string // everything the demo writes; removed at the end
+	dir    string // the Terraform working directory inside root
+	mirror string // the filesystem mirror inside root
+	bin    string
+	env    []string
+	stdout io.Writer // where the CLI's output goes
+	stderr io.Writer
 }
 
-func newWorkspace(ctx context.Context, stack *teststack.Stack) (*workspace, error) {
+// newWorkspace prepares a workspace from the checkout at repo, with the
+// provider built under version; stackEnv is the connection settings of the
+// demo's stack.
+func newWorkspace(ctx context.Context, repo, version string, stackEnv map[string]string) (*workspace, error) {
 	dir, err := os.MkdirTemp("", "minio-demo-")
 	if err != nil {
 		return nil, err
 	}
-	w := &workspace{root: dir}
-	cli, err := teststack.TerraformCLI(ctx, func(f string, a ...any) { fmt.Printf("    "+f+"\n", a...) })
-	if err != nil {
+	w := &workspace{root: dir, mirror: filepath.Join(dir, "mirror"), stdout: os.Stdout, stderr: os.Stderr}
+	if err := w.prepare(ctx, repo, version, stackEnv); err != nil {
 		w.remove()
 		return nil, err
 	}
-	w.bin = cli["TF_ACC_TERRAFORM_PATH"]
-	say("building the provider into a local mirror; using %s", w.bin)
-	mirror := filepath.Join(dir, "mirror")
-	// The same source address resolves under the registry host of each CLI.
-	for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
-		plat := filepath.Join(mirror, host, "minio-keyrotate", "minio", providerVersion, runtime.GOOS+"_"+runtime.GOARCH)
-		build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(plat, "terraform-provider-minio_v"+providerVersion),
-			"-ldflags", "-X main.version="+providerVersion, ".")
-		build.Stdout, build.Stderr = os.Stdout, os.Stderr
-		if err := build.Run(); err != nil {
-			w.remove()
-			return nil, fmt.Errorf("building the provider (run the demo from the repository root): %w", err)
-		}
+	return w, nil
+}
+
+func (w *workspace) prepare(ctx context.Context, repo, version string, stackEnv map[string]string) error {
+	cli, err := teststack.TerraformCLI(ctx, func(f string, a ...any) { fmt.Printf("    "+f+"\n", a...) })
+	if err != nil {
+		return err
 	}
-	rc := filepath.Join(dir, "terraform.rc")
+	w.bin = cli["TF_ACC_TERRAFORM_PATH"]
+	say("building the provider v%s into a local mirror; using %s", version, w.bin)
+	if err := buildIntoMirror(ctx, repo, w.mirror, version); err != nil {
+		return err
+	}
+	rc := filepath.Join(w.root, "terraform.rc")
 	cfg := fmt.Sprintf(`provider_installation {
   filesystem_mirror {
     path    = %q
@@ -59,20 +67,17 @@ func newWorkspace(ctx context.Context, stack *teststack.Stack) (*workspace, erro
     exclude = ["registry.terraform.io/minio-keyrotate/*", "registry.opentofu.org/minio-keyrotate/*"]
   }
 }
-`, mirror)
+`, w.mirror)
 	if err := os.WriteFile(rc, []byte(cfg), 0o600); err != nil {
-		w.remove()
-		return nil, err
+		return err
 	}
-	src, err := filepath.Glob(filepath.Join("examples", "quickstart", "*.tf"))
+	src, err := filepath.Glob(filepath.Join(repo, "examples", "quickstart", "*.tf"))
 	if err != nil || len(src) == 0 {
-		w.remove()
-		return nil, fmt.Errorf("no examples/quickstart/*.tf here: run the demo from the repository root")
+		return fmt.Errorf("no examples/quickstart/*.tf in %s: run the demo from the repository root", repo)
 	}
-	w.dir = filepath.Join(dir, "work")
+	w.dir = filepath.Join(w.root, "work")
 	if err := os.MkdirAll(w.dir, 0o700); err != nil {
-		w.remove()
-		return nil, err
+		return err
 	}
 	for _, f := range src {
 		b, err := os.ReadFile(f)
@@ -80,9 +85,14 @@ func newWorkspace(ctx context.Context, stack *teststack.Stack) (*workspace, erro
 			err = os.WriteFile(filepath.Join(w.dir, filepath.Base(f)), b, 0o600)
 		}
 		if err != nil {
-			w.remove()
-			return nil, err
+			return err
 		}
+	}
+	// The quickstart names no version; this override file pins the one just
+	// built. An exact constraint is also the only way Terraform selects a
+	// pre-release such as 0.1.0-dev.
+	if err := os.WriteFile(filepath.Join(w.dir, "demo_override.tf"), []byte(versionOverride(version)), 0o600); err != nil {
+		return err
 	}
 	// The user's own MINIO_* and KES_* settings (a session token, a region)
 	// must not reach the demo's provider.
@@ -92,16 +102,68 @@ func newWorkspace(ctx context.Context, stack *teststack.Stack) (*workspace, erro
 		}
 	}
 	w.env = append(w.env, "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
-	for k, v := range stack.Env() {
+	for k, v := range stackEnv {
 		w.env = append(w.env, k+"="+v)
 	}
-	return w, nil
+	return nil
+}
+
+// buildIntoMirror builds the provider once, with its version linked in as
+// `make build` does, and lays it out in the mirror's unpacked layout under
+// every registry host.
+func buildIntoMirror(ctx context.Context, repo, mirror, version string) error {
+	if err := os.MkdirAll(mirror, 0o700); err != nil {
+		return err
+	}
+	name := "terraform-provider-minio_v" + version
+	built, err := filepath.Abs(filepath.Join(mirror, name))
+	if err != nil {
+		return err
+	}
+	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-X main.version="+version, "-o", built, ".")
+	build.Dir, build.Stdout, build.Stderr = repo, os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("building the provider (run the demo from the repository root): %w", err)
+	}
+	for _, host := range providerHosts {
+		plat := filepath.Join(mirror, host, "minio-keyrotate", "minio", version, runtime.GOOS+"_"+runtime.GOARCH)
+		if err := os.MkdirAll(plat, 0o700); err != nil {
+			return err
+		}
+		if err := os.Link(built, filepath.Join(plat, name)); err != nil {
+			return err
+		}
+	}
+	return os.Remove(built)
+}
+
+// versionOverride is a Terraform override file that requires exactly the
+// given version of the provider.
+func versionOverride(version string) string {
+	return fmt.Sprintf(`terraform {
+  required_providers {
+    minio = {
+      source  = "minio-keyrotate/minio"
+      version = %q
+    }
+  }
+}
+`, version)
+}
+
+// lock records the checksum of the provider in the mirror in
+// .terraform.lock.hcl. Left to init, a provider installed from a
+// filesystem mirror has its checksum computed on the spot, and init warns
+// "Incomplete lock file information for providers"; locked beforehand,
+// init checks the package against the lock file instead and says nothing.
+func (w *workspace) lock(ctx context.Context) error {
+	return w.run(ctx, "providers", "lock", "-fs-mirror="+w.mirror, "-platform="+runtime.GOOS+"_"+runtime.GOARCH, "-no-color")
 }
 
 func (w *workspace) run(ctx context.Context, args ...string) error {
 	cmd := exec.CommandContext(ctx, w.bin, args...)
 	cmd.Dir, cmd.Env = w.dir, w.env
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	cmd.Stdout, cmd.Stderr = w.stdout, w.stderr
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("%s %s: %w", filepath.Base(w.bin), args[0], err)
 	}

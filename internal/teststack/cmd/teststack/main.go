@@ -9,6 +9,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"sort"
@@ -18,13 +19,15 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "teststack:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string) error {
+// run runs one command; stdout gets the export lines of up and the report
+// of down, while progress goes to stderr.
+func run(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
 		return errors.New("usage: teststack up|down [flags]")
 	}
@@ -39,14 +42,14 @@ func run(args []string) error {
 	defer stop()
 	switch args[0] {
 	case "up":
-		return up(ctx, *stateFile, *distributed, *minioTLS)
+		return up(ctx, stdout, *stateFile, *distributed, *minioTLS)
 	case "down":
-		return down(ctx, *stateFile)
+		return down(ctx, stdout, *stateFile)
 	}
 	return fmt.Errorf("unknown command %q: use up or down", args[0])
 }
 
-func up(ctx context.Context, stateFile string, distributed, minioTLS bool) error {
+func up(ctx context.Context, stdout io.Writer, stateFile string, distributed, minioTLS bool) error {
 	if _, err := os.Stat(stateFile); err == nil {
 		return fmt.Errorf("%s exists: a stack is already up; run `make stack-down` first", stateFile)
 	}
@@ -73,15 +76,16 @@ func up(ctx context.Context, stateFile string, distributed, minioTLS bool) error
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		fmt.Printf("export %s='%s'\n", k, strings.ReplaceAll(env[k], "'", `'\''`))
+		fmt.Fprintf(stdout, "export %s='%s'\n", k, strings.ReplaceAll(env[k], "'", `'\''`))
 	}
 	return nil
 }
 
-func down(ctx context.Context, stateFile string) error {
+// down removes the stack recorded in stateFile and says what it removed.
+func down(ctx context.Context, stdout io.Writer, stateFile string) error {
 	b, err := os.ReadFile(stateFile)
 	if errors.Is(err, os.ErrNotExist) {
-		fmt.Fprintln(os.Stderr, "teststack: no stack is up")
+		fmt.Fprintf(stdout, "no stack was running (%s does not exist)\n", stateFile)
 		return nil
 	}
 	if err != nil {
@@ -89,10 +93,44 @@ func down(ctx context.Context, stateFile string) error {
 	}
 	var st teststack.State
 	if err := json.Unmarshal(b, &st); err != nil {
-		return fmt.Errorf("reading %s: %w", stateFile, err)
+		return fmt.Errorf("reading %s: %w (remove it by hand once the stack is gone)", stateFile, err)
 	}
-	if err := teststack.Teardown(ctx, st); err != nil {
+	removed, err := teststack.Teardown(ctx, st)
+	if err != nil {
+		return fmt.Errorf("removing stack %s (%s left in place): %w", st.ID, stateFile, err)
+	}
+	if err := os.Remove(stateFile); err != nil {
 		return err
 	}
-	return os.Remove(stateFile)
+	report(stdout, st, removed, stateFile)
+	return nil
+}
+
+// report lists what down removed, one kind a line.
+func report(w io.Writer, st teststack.State, r teststack.Removed, stateFile string) {
+	line := func(what string, items []string, none string) {
+		if len(items) == 0 {
+			fmt.Fprintf(w, "  %-11s %s\n", what, none)
+			return
+		}
+		fmt.Fprintf(w, "  %-11s %s\n", what, strings.Join(items, ", "))
+	}
+	fmt.Fprintf(w, "removed stack %s (%s backend):\n", st.ID, st.Backend)
+	switch st.Backend {
+	case teststack.BackendDocker:
+		line("containers", r.Containers, "none left (already removed)")
+		line("network", r.Networks, "none left (already removed)")
+	case teststack.BackendProcess:
+		line("processes", r.Processes, "none running (already stopped)")
+	case teststack.BackendExternal:
+		fmt.Fprintf(w, "  %-11s %s\n", "servers", "external, not ours to stop: left running")
+	}
+	if st.Backend != teststack.BackendExternal {
+		var files []string
+		if r.Workdir != "" {
+			files = []string{r.Workdir}
+		}
+		line("files", files, "none left (already removed)")
+	}
+	line("state file", []string{stateFile}, "")
 }
