@@ -90,6 +90,16 @@ func (w *cliWorkspace) write(name, content string) {
 	}
 }
 
+// read returns a file of the working directory.
+func (w *cliWorkspace) read(name string) string {
+	w.t.Helper()
+	b, err := os.ReadFile(filepath.Join(w.dir, name))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return string(b)
+}
+
 // run runs the CLI and returns its combined output and exit code.
 func (w *cliWorkspace) run(args ...string) (string, int) {
 	w.t.Helper()
