@@ -19,9 +19,11 @@ func (r Resolved) creds() *credentials.Credentials {
 	return credentials.NewStaticV4(r.AccessKey, r.SecretKey, r.SessionToken)
 }
 
-// Admin builds a MinIO admin client. It does not contact the server.
+// Admin builds a MinIO admin client. It does not contact the server. Its
+// errors are explained by Explain; one that no retry can cure is returned
+// at once (see giveUpTransport).
 func (r Resolved) Admin() (*madmin.AdminClient, error) {
-	c, err := madmin.NewWithOptions(r.Host, &madmin.Options{Creds: r.creds(), Secure: r.Secure, Transport: r.transport()})
+	c, err := madmin.NewWithOptions(r.Host, &madmin.Options{Creds: r.creds(), Secure: r.Secure, Transport: giveUpTransport{r.transport()}})
 	if err != nil {
 		return nil, fmt.Errorf("creating MinIO admin client for %s: %w", r.Host, err)
 	}

@@ -1,7 +1,10 @@
 package conn
 
 import (
+	"crypto/sha256"
 	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
 	"fmt"
 	"net/url"
 
@@ -38,14 +41,33 @@ func KESConfigured(block bool, lookup func(string) (string, bool)) bool {
 	return block || v != ""
 }
 
+// KESConn is a KES client with what it takes to explain its failures.
+type KESConn struct {
+	Client   *kes.Client
+	Endpoint string // as resolved: https://host[:port]
+
+	identity kes.Identity      // the client certificate's, which KES policies name
+	auth     string            // "kes.api_key" or "kes.client_cert_file"
+	secret   string            // the API key, kept out of every message
+	sources  map[string]string // field -> field, or the variable that set it
+}
+
+// Source says where a kes setting came from: the field's name (e.g.
+// "kes.ca_file") when set in the kes block, the environment variable that
+// supplied it (e.g. "KES_CACERT_FILE"), or "" when it is unset.
+func (k *KESConn) Source(field string) string { return k.sources[field] }
+
 // ResolveKES fills unset settings from the environment and builds a
 // kes-go client, authenticated by an API key or a client certificate.
 // Nothing is contacted.
-func (s KESSettings) ResolveKES(lookup func(string) (string, bool)) (*kes.Client, []Problem) {
+func (s KESSettings) ResolveKES(lookup func(string) (string, bool)) (*KESConn, []Problem) {
+	sources := map[string]string{}
 	for field, v := range map[string]*string{"kes.endpoint": &s.Endpoint, "kes.api_key": &s.APIKey,
 		"kes.client_cert_file": &s.ClientCertFile, "kes.client_key_file": &s.ClientKeyFile, "kes.ca_file": &s.CAFile} {
-		if *v == "" {
-			*v, _ = lookup(kesEnv[field])
+		if *v != "" {
+			sources[field] = field
+		} else if *v, _ = lookup(kesEnv[field]); *v != "" {
+			sources[field] = kesEnv[field]
 		}
 	}
 	problem := func(field, summary, detail string) []Problem {
@@ -91,5 +113,20 @@ func (s KESSettings) ResolveKES(lookup func(string) (string, bool)) (*kes.Client
 		return nil, []Problem{*p}
 	}
 	cfg.Certificates = []tls.Certificate{cert}
-	return kes.NewClientWithConfig(s.Endpoint, cfg), nil
+	k := &KESConn{Client: kes.NewClientWithConfig(s.Endpoint, cfg), Endpoint: s.Endpoint,
+		auth: "kes.client_cert_file", secret: s.APIKey, sources: sources}
+	if byKey {
+		k.auth = "kes.api_key"
+	}
+	if leaf, err := x509.ParseCertificate(cert.Certificate[0]); err == nil {
+		k.identity = kes.Identity(identityOf(leaf))
+	}
+	return k, nil
+}
+
+// identityOf is KES's identity of a client certificate: the hex SHA-256 of
+// its public key (kes auth.go, identifyRequest).
+func identityOf(c *x509.Certificate) string {
+	h := sha256.Sum256(c.RawSubjectPublicKeyInfo)
+	return hex.EncodeToString(h[:])
 }

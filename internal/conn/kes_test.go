@@ -58,3 +58,17 @@ func TestResolveKES(t *testing.T) {
 		})
 	}
 }
+
+func TestKESSource(t *testing.T) {
+	key, err := kes.GenerateAPIKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, problems := KESSettings{Endpoint: "https://kes:7373"}.ResolveKES(env(map[string]string{"KES_API_KEY": key.String(), "KES_SERVER": "https://other:7373"}))
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	if k.Endpoint != "https://kes:7373" || k.Source("kes.endpoint") != "kes.endpoint" || k.Source("kes.api_key") != "KES_API_KEY" || k.Source("kes.ca_file") != "" {
+		t.Fatalf("endpoint %q, sources %q %q %q", k.Endpoint, k.Source("kes.endpoint"), k.Source("kes.api_key"), k.Source("kes.ca_file"))
+	}
+}

@@ -35,14 +35,26 @@ type Problem struct {
 
 // Resolved settings are complete and valid; they build clients.
 type Resolved struct {
-	Host         string // host:port
+	Host         string // host:port, or a bare host when ExplicitPort is false
 	Secure       bool
 	AccessKey    string
 	SecretKey    string
 	SessionToken string
 	Region       string
 	TLS          *tls.Config
+	// ExplicitPort is false when the endpoint named no port, so the
+	// scheme's default (80 or 443) is dialled, not MinIO's 9000.
+	ExplicitPort bool
+
+	scheme  string            // the endpoint's scheme as written; "" for host:port
+	sources map[string]string // field -> field, or the variable that set it
 }
+
+// Source says where a setting's value came from: the argument's own name
+// (e.g. "use_ssl") when set in configuration, the environment variable
+// that supplied it (e.g. "MINIO_ENABLE_HTTPS"), or "" when it is unset.
+// Messages use it to name the place the user has to change.
+func (r Resolved) Source(field string) string { return r.sources[field] }
 
 // envVars lists, for each argument, the variables read when it is not set
 // in configuration, first match wins. The fallbacks are the names MinIO's
@@ -74,13 +86,17 @@ func fromEnv(field string, lookup func(string) (string, bool)) (value, name stri
 // os.LookupEnv outside tests), validates them, and reads the CA file.
 func (s Settings) Resolve(lookup func(string) (string, bool)) (Resolved, []Problem) {
 	var problems []Problem
+	sources := map[string]string{}
 	str := func(field string, v *string) {
-		if *v == "" {
-			*v, _ = fromEnv(field, lookup)
+		if *v != "" {
+			sources[field] = field
+			return
 		}
+		*v, sources[field] = fromEnv(field, lookup)
 	}
 	boolean := func(field string, v **bool) {
 		if *v != nil {
+			sources[field] = field
 			return
 		}
 		raw, name := fromEnv(field, lookup)
@@ -93,7 +109,7 @@ func (s Settings) Resolve(lookup func(string) (string, bool)) (Resolved, []Probl
 				Detail: fmt.Sprintf("%s=%q is not a boolean; use true or false.", name, raw)})
 			return
 		}
-		*v = &b
+		*v, sources[field] = &b, name
 	}
 	for field, v := range map[string]*string{"endpoint": &s.Endpoint, "access_key": &s.AccessKey, "secret_key": &s.SecretKey,
 		"session_token": &s.SessionToken, "region": &s.Region, "ca_file": &s.CAFile} {
@@ -102,18 +118,23 @@ func (s Settings) Resolve(lookup func(string) (string, bool)) (Resolved, []Probl
 	boolean("use_ssl", &s.UseSSL)
 	boolean("insecure", &s.Insecure)
 
-	r := Resolved{AccessKey: s.AccessKey, SecretKey: s.SecretKey, SessionToken: s.SessionToken, Region: s.Region}
+	for field, src := range sources {
+		if src == "" {
+			delete(sources, field)
+		}
+	}
+	r := Resolved{AccessKey: s.AccessKey, SecretKey: s.SecretKey, SessionToken: s.SessionToken, Region: s.Region, sources: sources}
 	for field, v := range map[string]string{"endpoint": s.Endpoint, "access_key": s.AccessKey, "secret_key": s.SecretKey} {
 		if v == "" {
 			problems = append(problems, missing(field))
 		}
 	}
 	if s.Endpoint != "" {
-		host, secure, p := parseEndpoint(s.Endpoint, s.UseSSL)
+		ep, p := parseEndpoint(s.Endpoint, s.UseSSL, sources["use_ssl"])
 		if p != nil {
 			problems = append(problems, *p)
 		}
-		r.Host, r.Secure = host, secure
+		r.Host, r.Secure, r.ExplicitPort, r.scheme = ep.hostPort, ep.secure, ep.explicitPort, ep.scheme
 	}
 	tlsCfg, p := tlsConfig(s.CAFile, s.Insecure != nil && *s.Insecure)
 	if p != nil {
@@ -129,15 +150,25 @@ func missing(field string) Problem {
 			field, strings.Join(envVars[field], ", else "))}
 }
 
+// endpoint is a parsed endpoint setting.
+type endpoint struct {
+	hostPort     string
+	secure       bool
+	scheme       string // as written; "" for host:port
+	explicitPort bool
+}
+
 // parseEndpoint accepts host:port, or an http(s) URL without a path. The
-// scheme of a URL decides TLS; use_ssl must not contradict it.
-func parseEndpoint(raw string, useSSL *bool) (string, bool, *Problem) {
-	bad := func(why string) (string, bool, *Problem) {
-		return "", false, &Problem{Field: "endpoint", Env: "MINIO_ENDPOINT", Summary: "Invalid MinIO Endpoint",
+// scheme of a URL decides TLS; use_ssl must not contradict it. sslSource
+// names where use_ssl came from, so a conflict names the variable when the
+// environment set it.
+func parseEndpoint(raw string, useSSL *bool, sslSource string) (endpoint, *Problem) {
+	bad := func(why string) (endpoint, *Problem) {
+		return endpoint{}, &Problem{Field: "endpoint", Env: "MINIO_ENDPOINT", Summary: "Invalid MinIO Endpoint",
 			Detail: fmt.Sprintf("%q %s. Use host:port (for example minio.example.com:9000) or http(s)://host:port.", raw, why)}
 	}
 	secure := useSSL != nil && *useSSL
-	hostPort := raw
+	scheme, hostPort := "", raw
 	if strings.Contains(raw, "://") {
 		u, err := url.Parse(raw)
 		if err != nil {
@@ -152,9 +183,9 @@ func parseEndpoint(raw string, useSSL *bool) (string, bool, *Problem) {
 			return bad("must not carry a path, query or user info")
 		}
 		if useSSL != nil && *useSSL != (u.Scheme == "https") {
-			return bad(fmt.Sprintf("says %s while use_ssl is %t; drop one of them", u.Scheme, *useSSL))
+			return bad(fmt.Sprintf("says %s while %s is %t; drop one of them", u.Scheme, sslSource, *useSSL))
 		}
-		secure, hostPort = u.Scheme == "https", u.Host
+		secure, scheme, hostPort = u.Scheme == "https", u.Scheme, u.Host
 	}
 	host, port, err := net.SplitHostPort(hostPort)
 	if err != nil {
@@ -168,7 +199,7 @@ func parseEndpoint(raw string, useSSL *bool) (string, bool, *Problem) {
 	if host == "" || strings.ContainsAny(host, " /") {
 		return bad("has an invalid host")
 	}
-	return hostPort, secure, nil
+	return endpoint{hostPort: hostPort, secure: secure, scheme: scheme, explicitPort: port != ""}, nil
 }
 
 func tlsConfig(caFile string, insecure bool) (*tls.Config, *Problem) {

@@ -133,3 +133,34 @@ func TestClientsDoNotContactTheServer(t *testing.T) {
 		t.Fatalf("S3 client: %v", err)
 	}
 }
+
+// A conflict names the environment variable when that set use_ssl: the
+// user has no use_ssl in the configuration to look for.
+func TestSchemeConflictNamesTheVariable(t *testing.T) {
+	_, problems := Settings{Endpoint: "https://minio:9000", AccessKey: "a", SecretKey: "s"}.Resolve(env(map[string]string{"MINIO_ENABLE_HTTPS": "false"}))
+	if len(problems) != 1 || problems[0].Field != "endpoint" || !strings.Contains(problems[0].Detail, "while MINIO_ENABLE_HTTPS is false") {
+		t.Fatalf("got %+v", problems)
+	}
+}
+
+func TestSourceAndExplicitPort(t *testing.T) {
+	r, problems := Settings{Endpoint: "https://minio.example.com", SecretKey: "s", UseSSL: ptr(true)}.Resolve(env(map[string]string{
+		"MINIO_ROOT_USER": "root", "MINIO_CACERT_FILE": "", "MINIO_REGION": "eu-west-1",
+	}))
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	for field, want := range map[string]string{"endpoint": "endpoint", "secret_key": "secret_key", "use_ssl": "use_ssl",
+		"access_key": "MINIO_ROOT_USER", "region": "MINIO_REGION", "ca_file": "", "session_token": "", "insecure": ""} {
+		if got := r.Source(field); got != want {
+			t.Errorf("Source(%q) = %q, want %q", field, got, want)
+		}
+	}
+	if r.ExplicitPort || r.Host != "minio.example.com" {
+		t.Errorf("host %q, explicit port %t; want a bare host", r.Host, r.ExplicitPort)
+	}
+	r, _ = Settings{AccessKey: "a", SecretKey: "s"}.Resolve(env(map[string]string{"MINIO_ENDPOINT": "minio:9000", "MINIO_ENABLE_HTTPS": "true"}))
+	if !r.ExplicitPort || r.Source("endpoint") != "MINIO_ENDPOINT" || r.Source("use_ssl") != "MINIO_ENABLE_HTTPS" {
+		t.Errorf("explicit port %t, sources %q %q", r.ExplicitPort, r.Source("endpoint"), r.Source("use_ssl"))
+	}
+}
