@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/minio/madmin-go/v3"
 	"github.com/minio/minio-go/v7"
@@ -181,12 +180,4 @@ func kvBlocks(block string, kv ...string) string {
 		fmt.Fprintf(&b, "%s {\n  key   = %q\n  value = %q\n}\n", block, kv[i], kv[i+1])
 	}
 	return b.String()
-}
-
-// onServer is a state check that asks the server only; unlike Check it
-// works with for_each, whose instance keys the legacy state cannot hold.
-type onServer func(*terraform.State) error
-
-func (f onServer) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = f(nil)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"reflect"
 
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -41,10 +40,6 @@ var (
 		}, replaceDoc, replaceDoc)}
 	replaceJobObject = []planmodifier.Object{objectplanmodifier.RequiresReplaceIf(
 		func(ctx context.Context, req planmodifier.ObjectRequest, resp *objectplanmodifier.RequiresReplaceIfFuncResponse) {
-			resp.RequiresReplace = jobChanged(ctx, req.State, req.Plan)
-		}, replaceDoc, replaceDoc)}
-	replaceJobList = []planmodifier.List{listplanmodifier.RequiresReplaceIf(
-		func(ctx context.Context, req planmodifier.ListRequest, resp *listplanmodifier.RequiresReplaceIfFuncResponse) {
 			resp.RequiresReplace = jobChanged(ctx, req.State, req.Plan)
 		}, replaceDoc, replaceDoc)}
 )

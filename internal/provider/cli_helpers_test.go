@@ -26,7 +26,7 @@ var providerBinary = sync.OnceValues(func() (string, error) {
 	}
 	out, err := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-minio"), "../..").CombinedOutput()
 	if err != nil {
-		return "", fmt.Errorf("building the provider: %v\n%s", err, out)
+		return "", fmt.Errorf("building the provider: %w\n%s", err, out)
 	}
 	return dir, nil
 })

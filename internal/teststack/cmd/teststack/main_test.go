@@ -81,7 +81,8 @@ func TestDownProcessStack(t *testing.T) {
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
 		select {
-		case <-done:
+		case err := <-done:
+			t.Logf("pid %d ended: %v", cmd.Process.Pid, err) // killed, as down must do
 		case <-time.After(10 * time.Second):
 			t.Fatalf("down left pid %d running", cmd.Process.Pid)
 		}
