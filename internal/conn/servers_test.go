@@ -13,7 +13,6 @@ import (
 	"io"
 	"log"
 	"math/big"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -21,22 +20,15 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/teststack"
 )
 
 // Real local servers for the Explain tests: the errors are the ones the
 // real clients return, not hand-made imitations.
 
 // closedAddr is a loopback host:port nothing listens on.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
+var closedAddr = teststack.ClosedAddr
 
 func hostOf(t *testing.T, srv *httptest.Server) string {
 	t.Helper()

@@ -2,24 +2,13 @@ package provider
 
 import (
 	"fmt"
-	"net"
 	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-)
 
-// closedPort is an address on which nothing listens.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/teststack"
+)
 
 // diagnosticCase is a provider setting that breaks the connection, and the
 // diagnostic it must give: the real cause and the setting to change,
@@ -59,7 +48,7 @@ func TestAccDiagnostics_minioConnection(t *testing.T) {
 	a := newAcc(t)
 	bucket, key := a.bucket(), a.key()
 	rotation := rotateConfig(bucket, key, "")
-	endpoint, closed := a.stack.MinIOEndpoint, closedPort(t)
+	endpoint, closed := a.stack.MinIOEndpoint, teststack.ClosedAddr(t)
 	runDiagnosticCases(t, a, []diagnosticCase{
 		{name: "wrong secret key", provider: `secret_key = "not-the-secret-key-0123"`, config: rotation,
 			want: `Error: MinIO Refused The Credentials.*No job was started.*secret_key`},
@@ -86,7 +75,7 @@ func TestAccDiagnostics_kesConnection(t *testing.T) {
 	bucket, key := a.bucket(), a.key()
 	rotation := rotateConfig(bucket, key, "")
 	newKey := kesKeyConfig(randomName("diag-"), "")
-	down := fmt.Sprintf("kes {\n  endpoint = %q\n}", "https://"+closedPort(t))
+	down := fmt.Sprintf("kes {\n  endpoint = %q\n}", "https://"+teststack.ClosedAddr(t))
 	untrusted := map[string]string{"KES_CACERT_FILE": ""}
 	runDiagnosticCases(t, a, []diagnosticCase{
 		{name: "kes down, rotation", provider: down, config: rotation, want: `Error: Cannot Reach KES.*kes\.endpoint`},

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"testing"
 	"time"
 
@@ -70,4 +71,17 @@ func (s *Stack) PaceRotation(t testing.TB, wait time.Duration) {
 			t.Errorf("resetting the rotation pace: %v", err)
 		}
 	})
+}
+
+// ClosedAddr is a loopback host:port on which nothing listens, for tests
+// of what a client says when its server is down.
+func ClosedAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
 }
