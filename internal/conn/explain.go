@@ -41,16 +41,16 @@ func (r Resolved) Explain(err error) (Failure, bool) {
 		f.Detail = fmt.Sprintf("MinIO at %s presents a certificate that is expired or otherwise invalid. Renew MinIO's certificate; no provider setting can fix this.", addr)
 	case httpsToHTTP:
 		f.Summary, f.Field = "MinIO Endpoint Scheme Mismatch", r.schemeField()
-		f.Detail = fmt.Sprintf("The provider spoke HTTPS to %s because %s, but the server there answers plain HTTP. Write the endpoint as http://%s in %s",
-			addr, r.schemeReason(), r.Host, r.setting("endpoint"))
+		f.Detail = fmt.Sprintf("The provider spoke HTTPS to %s because %s, but the server there answers plain HTTP. Write the endpoint as http://%s in %s%s",
+			addr, r.schemeReason(), r.Host, r.setting("endpoint"), r.dropUseSSL())
 		if r.scheme == "" {
 			f.Detail += ", or set " + r.setting("use_ssl") + " to false"
 		}
 		f.Detail += "; or, if MinIO should speak HTTPS, give it a certificate (MinIO reads it from ~/.minio/certs or --certs-dir)."
 	case httpToHTTPS:
 		f.Summary, f.Field = "MinIO Endpoint Scheme Mismatch", r.schemeField()
-		f.Detail = fmt.Sprintf("The provider spoke plain HTTP to %s because %s, but MinIO there expects HTTPS. Write the endpoint as https://%s in %s",
-			addr, r.schemeReason(), r.Host, r.setting("endpoint"))
+		f.Detail = fmt.Sprintf("The provider spoke plain HTTP to %s because %s, but the server there expects HTTPS (check also that this is MinIO's port). Write the endpoint as https://%s in %s%s",
+			addr, r.schemeReason(), r.Host, r.setting("endpoint"), r.dropUseSSL())
 		if r.scheme == "" {
 			f.Detail += ", or set " + r.setting("use_ssl") + " to true"
 		}
@@ -121,6 +121,15 @@ func (r Resolved) schemeField() string {
 		return "endpoint"
 	}
 	return "use_ssl"
+}
+
+// dropUseSSL is the advice that goes with writing a scheme into the
+// endpoint: use_ssl must then not contradict it.
+func (r Resolved) dropUseSSL() string {
+	if src := r.Source("use_ssl"); src != "" && r.scheme == "" {
+		return " and remove " + src + ", which must not contradict the scheme"
+	}
+	return ""
 }
 
 // schemeReason says why the provider chose the scheme it used.

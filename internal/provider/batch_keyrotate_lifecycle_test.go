@@ -344,32 +344,36 @@ func TestAccBatchKeyrotate_finalFailure(t *testing.T) {
 // TestAccBatchKeyrotate_restartsStalledJob stalls the first job (every
 // rotation worker sleeps an hour after its first object, as a job waiting
 // for MinIO's post-restart resume would): after stall_timeout the provider
-// cancels it and starts a second job, which rotates every object.
+// cancels it and starts a second job, which rotates every object, and
+// apply says so with both job IDs. It runs the CLI to read that warning.
 func TestAccBatchKeyrotate_restartsStalledJob(t *testing.T) {
 	a := newAcc(t)
 	a.pace(time.Hour)
 	bucket, oldKey, newKey := a.bucket(), a.key(), a.key()
 	names := inventory.Names("o-", 10)
 	a.put(inventory.Seed{Bucket: bucket, Names: names, KMSKey: oldKey})
-	var unstalled <-chan error
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			PreConfig: func() {
-				unstalled = a.afterFirstJob(batchjob.StatusCanceled, func() error {
-					_, err := a.admin.SetConfigKV(context.Background(), "batch keyrotation_workers_wait=0s")
-					return err
-				})
-			},
-			Config: rotateConfig(bucket, newKey, `stall_timeout = "15s"`+"\n"+"retry {\n  attempts = 2\n  delay    = \"3s\"\n}"),
-			ConfigStateChecks: []statecheck.StateCheck{
-				stateValue("status", knownvalue.StringExact("complete")),
-				stateValue("attempts", knownvalue.Int64Exact(2)),
-			},
-			Check: resource.ComposeAggregateTestCheckFunc(
-				func(*terraform.State) error { return <-unstalled },
-				a.checkObjects(bucket, keysOf(names, newKey)),
-			),
-		}},
+	unstalled := a.afterFirstJob(batchjob.StatusCanceled, func() error {
+		_, err := a.admin.SetConfigKV(context.Background(), "batch keyrotation_workers_wait=0s")
+		return err
 	})
+	w := newCLIWorkspace(t, a, map[string]string{"main.tf": rotateConfig(bucket, newKey, `stall_timeout = "15s"`+"\n"+"retry {\n  attempts = 2\n  delay    = \"3s\"\n}") + `
+output "attempts" { value = minio_batch_keyrotate.test.attempts }
+output "status" { value = minio_batch_keyrotate.test.status }
+`})
+	apply := strings.Join(strings.Fields(w.must(0, "apply", "-input=false", "-auto-approve")), " ")
+	if err := <-unstalled; err != nil {
+		t.Fatal(err)
+	}
+	replaced := regexp.MustCompile(`Warning: Rotation Job Replaced .*Job (keyrotate-\S+) was given up \(.*stalled.*\).*Job IDs, oldest first: (keyrotate-\S+) -> (keyrotate-\S+)\.`).FindStringSubmatch(apply)
+	if replaced == nil || replaced[1] != replaced[2] || replaced[2] == replaced[3] {
+		t.Errorf("apply does not report the stalled job replaced by a new one: %v\n%s", replaced, apply)
+	}
+	for output, want := range map[string]string{"attempts": "2", "status": `"complete"`} {
+		if got := strings.TrimSpace(w.must(0, "output", "-json", output)); got != want {
+			t.Errorf("output %s = %s, want %s", output, got, want)
+		}
+	}
+	if err := a.checkObjects(bucket, keysOf(names, newKey))(nil); err != nil {
+		t.Error(err)
+	}
 }

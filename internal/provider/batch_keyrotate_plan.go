@@ -50,6 +50,11 @@ func (c *clients) redundancyWarning(ctx context.Context) diag.Diagnostics {
 		red, err := preflight.ReadRedundancy(ctx, c.admin)
 		switch {
 		case err != nil:
+			if f, ok := c.minio.Explain(err); ok {
+				// A plan only warns: the same failure stops apply before any job starts.
+				diags.AddWarning(f.Summary, "The plan could not read the deployment (admin:ServerInfo); apply will fail the same way unless this is fixed. "+f.Detail)
+				return
+			}
 			diags.AddWarning("Deployment Redundancy Unknown",
 				"The provider could not read the deployment's drive layout (admin:ServerInfo), so it cannot warn about a deployment without redundancy.\n\n"+err.Error())
 		case red.Unprotected():

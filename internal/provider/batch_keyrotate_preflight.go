@@ -36,21 +36,23 @@ func (r *batchKeyrotateResource) preflight(ctx context.Context, spec keyrotate.S
 	if spec.Encryption.Type == keyrotate.SSEKMS {
 		key = spec.Encryption.Key
 	}
-	if err := preflight.CheckKey(ctx, r.clients.admin, key); err != nil {
-		if !r.clients.explain(err, notStarted, diags) {
-			r.keyNotUsable(err, key, diags)
-		}
+	err = preflight.CheckKey(ctx, r.clients.admin, key)
+	if err != nil && r.clients.explain(err, notStarted, diags) {
 		return false
 	}
 	if r.clients.kes != nil && key != "" {
-		// KES names a missing key plainly, but MinIO's check above is the
-		// one that proves MinIO itself may use it.
-		if err := preflight.CheckKESKey(ctx, r.clients.kes.Client, key); err != nil {
-			if !r.clients.explainKES(err, notStarted, diags) {
-				r.keyNotUsable(err, key, diags)
+		// KES names a missing key plainly; MinIO's check above is the one
+		// that proves MinIO itself may use the key.
+		if kerr := preflight.CheckKESKey(ctx, r.clients.kes.Client, key); kerr != nil {
+			if r.clients.explainKES(kerr, notStarted, diags) {
+				return false
 			}
-			return false
+			err = kerr
 		}
+	}
+	if err != nil {
+		r.keyNotUsable(err, key, diags)
+		return false
 	}
 	r.checkScope(ctx, spec, diags)
 	return !diags.HasError()

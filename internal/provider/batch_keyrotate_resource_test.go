@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -141,8 +140,8 @@ func TestAccBatchKeyrotate_missingKey(t *testing.T) {
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config: rotateConfig(bucket, "no-such-key-"+oldKey, ""),
-					ExpectError: regexp.MustCompile(`(?s)Target Key Not Usable.*No job was started: key\s+"no-such-key-` + oldKey +
-						`" is not usable:\s+` + strings.ReplaceAll(tc.reason, " ", `\s+`) + `.*minio_kes_key`),
+					ExpectError: regexp.MustCompile(`(?is)Target Key Not Usable.*` + says(`No job was started: key "no-such-key-`+oldKey+
+						`" is not usable: `+tc.reason) + `.*minio_kes_key`),
 				}},
 			})
 			if after := a.jobIDs(); fmt.Sprint(after) != fmt.Sprint(jobsBefore) {

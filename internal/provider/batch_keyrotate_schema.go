@@ -55,7 +55,7 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"Every argument of the job forces a new job; a rotation cannot be undone, so destroy only forgets a finished job " +
 			"(and cancels a running one).",
 		Attributes: map[string]schema.Attribute{
-			"id": computedString("The server's job ID, `keyrotate-<id>:<node>`."),
+			"id": computedString("The server's job ID, `keyrotate-<id>:<node>`; `<node>` is `-1` on a single-node server."),
 			"bucket": schema.StringAttribute{
 				Required: true, PlanModifiers: replaceJobString,
 				MarkdownDescription: "Bucket whose objects are rotated. It must exist: apply checks that before it starts the job.",
@@ -113,7 +113,7 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 				PlanModifiers:       replaceJobObject,
 				Attributes: map[string]schema.Attribute{
 					"newer_than": schema.StringAttribute{Optional: true,
-						MarkdownDescription: "Only objects modified less than this long ago. Units `d`, `h`, `m`, `s`, `ms`, combinable: `7d`, `7d12h`, `90m`."},
+						MarkdownDescription: "Only objects modified less than this long ago. Units `d`, `h`, `m`, `s`, `ms`, combinable in that order, each at most once, without spaces or signs: `7d`, `7d12h`, `90m`."},
 					"older_than": schema.StringAttribute{Optional: true,
 						MarkdownDescription: "Only objects modified at least this long ago. Same units as `newer_than`."},
 					"created_after": schema.StringAttribute{Optional: true,
@@ -144,7 +144,7 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 					"the job again (rotation is idempotent) when a job fails or stalls, up to `attempts` jobs (default 3), `delay` apart.",
 				PlanModifiers: replaceJobObject,
 				Attributes: map[string]schema.Attribute{
-					"attempts": schema.Int64Attribute{Optional: true, MarkdownDescription: "From 1 to 100. Server default 3."},
+					"attempts": schema.Int64Attribute{Optional: true, MarkdownDescription: "From 1 to 100, or 0 for the server default (3)."},
 					"delay":    schema.StringAttribute{Optional: true, MarkdownDescription: "Pause between attempts, e.g. `500ms`. Server default 25ms."},
 				},
 			},
