@@ -99,6 +99,7 @@ func (b *specBuilder) duration(v types.String, p path.Path) time.Duration {
 	d, err := keyrotate.ParseDuration(s)
 	if err != nil {
 		b.diags.AddAttributeError(p, "Invalid Duration", argumentName(p)+": "+err.Error())
+		b.unparsed(p)
 	}
 	return d
 }
@@ -112,6 +113,7 @@ func (b *specBuilder) time(v types.String, p path.Path) time.Time {
 	if err != nil {
 		b.diags.AddAttributeError(p, "Invalid Timestamp",
 			argumentName(p)+": expected an RFC 3339 timestamp such as 2026-01-01T00:00:00Z, got "+strconv.Quote(s)+".\n\n"+err.Error())
+		b.unparsed(p)
 	}
 	return t
 }
@@ -135,6 +137,11 @@ func (b *specBuilder) stringMap(ctx context.Context, v types.Map, p path.Path) m
 	}
 	return m
 }
+
+// unparsed records a value that does not parse: the rules of its block
+// are not checked (they would compare a zero), those of other blocks are,
+// so that one validate reports every mistake it can.
+func (b *specBuilder) unparsed(p path.Path) { b.unknown[p.String()] = true }
 
 // block decodes a block into target and reports whether it is present and
 // known.
@@ -169,6 +176,37 @@ func (b *specBuilder) kvs(ctx context.Context, list types.List, p path.Path) []k
 	return out
 }
 
+// encryption reads an encryption block; absent or unknown, the zero value.
+func (b *specBuilder) encryption(ctx context.Context, v types.Object, p path.Path) keyrotate.Encryption {
+	var e encryptionModel
+	if !b.block(ctx, v, p, &e) {
+		return keyrotate.Encryption{}
+	}
+	return keyrotate.Encryption{
+		Type:    keyrotate.EncryptionType(b.str(e.Type, p.AtName("type"))),
+		Key:     b.str(e.Key, p.AtName("key")),
+		Context: b.stringMap(ctx, e.Context, p.AtName("context")),
+	}
+}
+
+// filter reads a filter block; absent or unknown, the zero value (every
+// object).
+func (b *specBuilder) filter(ctx context.Context, v types.Object, p path.Path) keyrotate.Filter {
+	var f filterModel
+	if !b.block(ctx, v, p, &f) {
+		return keyrotate.Filter{}
+	}
+	return keyrotate.Filter{
+		NewerThan:     b.duration(f.NewerThan, p.AtName("newer_than")),
+		OlderThan:     b.duration(f.OlderThan, p.AtName("older_than")),
+		CreatedAfter:  b.time(f.CreatedAfter, p.AtName("created_after")),
+		CreatedBefore: b.time(f.CreatedBefore, p.AtName("created_before")),
+		Tags:          b.kvs(ctx, f.Tags, p.AtName("tag")),
+		Metadata:      b.kvs(ctx, f.Metadata, p.AtName("metadata")),
+		KMSKey:        b.str(f.KMSKey, p.AtName("kms_key")),
+	}
+}
+
 // spec builds the job spec from the model. Diagnostics are set for values
 // that cannot be parsed.
 func (m *batchKeyrotateModel) spec(ctx context.Context) (keyrotate.Spec, *specBuilder) {
@@ -177,26 +215,8 @@ func (m *batchKeyrotateModel) spec(ctx context.Context) (keyrotate.Spec, *specBu
 		Bucket: b.str(m.Bucket, path.Root("bucket")),
 		Prefix: b.str(m.Prefix, path.Root("prefix")),
 	}
-	var e encryptionModel
-	if p := path.Root("encryption"); b.block(ctx, m.Encryption, p, &e) {
-		s.Encryption = keyrotate.Encryption{
-			Type:    keyrotate.EncryptionType(b.str(e.Type, p.AtName("type"))),
-			Key:     b.str(e.Key, p.AtName("key")),
-			Context: b.stringMap(ctx, e.Context, p.AtName("context")),
-		}
-	}
-	var f filterModel
-	if p := path.Root("filter"); b.block(ctx, m.Filter, p, &f) {
-		s.Filter = keyrotate.Filter{
-			NewerThan:     b.duration(f.NewerThan, p.AtName("newer_than")),
-			OlderThan:     b.duration(f.OlderThan, p.AtName("older_than")),
-			CreatedAfter:  b.time(f.CreatedAfter, p.AtName("created_after")),
-			CreatedBefore: b.time(f.CreatedBefore, p.AtName("created_before")),
-			Tags:          b.kvs(ctx, f.Tags, p.AtName("tag")),
-			Metadata:      b.kvs(ctx, f.Metadata, p.AtName("metadata")),
-			KMSKey:        b.str(f.KMSKey, p.AtName("kms_key")),
-		}
-	}
+	s.Encryption = b.encryption(ctx, m.Encryption, path.Root("encryption"))
+	s.Filter = b.filter(ctx, m.Filter, path.Root("filter"))
 	var n notifyModel
 	if p := path.Root("notify"); b.block(ctx, m.Notify, p, &n) {
 		s.Notify = keyrotate.Notify{Endpoint: b.str(n.Endpoint, p.AtName("endpoint")), Token: b.str(n.Token, p.AtName("token"))}
@@ -215,9 +235,6 @@ func (m *batchKeyrotateModel) spec(ctx context.Context) (keyrotate.Spec, *specBu
 // parse, a missing encryption block, then the spec's own rules.
 func (m *batchKeyrotateModel) validate(ctx context.Context) diag.Diagnostics {
 	spec, b := m.spec(ctx)
-	if b.diags.HasError() {
-		return b.diags
-	}
 	if m.Encryption.IsNull() {
 		b.diags.AddAttributeError(path.Root("encryption"), "Missing Encryption Block",
 			"A rotation needs the encryption to rotate to. Add a block\n\n"+

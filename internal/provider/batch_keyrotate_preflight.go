@@ -28,7 +28,8 @@ func (r *batchKeyrotateResource) preflight(ctx context.Context, spec keyrotate.S
 		return false
 	case !exists:
 		diags.AddAttributeError(path.Root("bucket"), "Bucket Not Found",
-			fmt.Sprintf("bucket: MinIO has no bucket %q. %s Create the bucket first, or correct its name.", spec.Bucket, notStarted))
+			fmt.Sprintf("bucket: the server at %s has no bucket %q. %s Create the bucket first, or correct its name; "+
+				"if that address is not MinIO's S3 port (another service answers there too), correct the provider's endpoint.", r.clients.s3.EndpointURL().Host, spec.Bucket, notStarted))
 		return false
 	}
 

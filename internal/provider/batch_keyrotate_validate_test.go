@@ -220,3 +220,26 @@ func TestUnknownValuesAreNotBlamed(t *testing.T) {
 		})
 	}
 }
+
+// TestValidationReportsEveryBlock: a value that does not parse in one block
+// does not hide the mistakes of the others; one validate shows them all.
+func TestValidationReportsEveryBlock(t *testing.T) {
+	p := validParts()
+	p.encryption.Type = types.StringValue("sse-kmz")
+	p.filter = emptyFilter()
+	p.filter.OlderThan = types.StringValue("7x")
+	got := validate(t, p)
+	want := []path.Path{path.Root("filter").AtName("older_than"), path.Root("encryption").AtName("type")}
+	if len(got) != len(want) {
+		t.Fatalf("errors on %v, want %v", got, want)
+	}
+	for _, w := range want {
+		found := false
+		for _, g := range got {
+			found = found || g.Equal(w)
+		}
+		if !found {
+			t.Errorf("no error on %s among %v", w, got)
+		}
+	}
+}

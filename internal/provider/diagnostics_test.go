@@ -64,7 +64,7 @@ func TestAccDiagnostics_minioConnection(t *testing.T) {
 			env: map[string]string{"MINIO_ENABLE_HTTPS": "false"}, config: rotation,
 			want: `Error: Invalid MinIO Endpoint.*MINIO_ENABLE_HTTPS`},
 		{name: "missing bucket", config: rotateConfig(randomName("no-such-bucket-"), key, ""),
-			want: `Error: Bucket Not Found.*\d+:\s+bucket\s*=.*bucket: MinIO has no bucket`},
+			want: `Error: Bucket Not Found.*\d+:\s+bucket\s*=.*bucket: the server at \S+ has no bucket`},
 	})
 }
 

@@ -94,7 +94,8 @@ func (r *kesKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	switch {
 	case errors.Is(err, kes.ErrKeyExists):
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "KES Key Already Exists",
-			fmt.Sprintf("KES already has a key %q. To manage it with Terraform, import it: terraform import ADDRESS %s", name, name))
+			fmt.Sprintf("KES already has a key %q. To manage it with Terraform, import it into the resource named above: "+
+				"an import block with id = %q, or `terraform import` with that resource's address and %s.", name, name, name))
 		return
 	case err != nil:
 		if !r.clients.explainKES(err, fmt.Sprintf("Key %q was not created.", name), &resp.Diagnostics) {

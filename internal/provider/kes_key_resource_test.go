@@ -107,7 +107,7 @@ func TestAccKESKey_existingKey(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      kesKeyConfig(name, ""),
-			ExpectError: regexp.MustCompile(`(?s)KES Key Already Exists.*terraform import`),
+			ExpectError: regexp.MustCompile(`(?s)KES Key Already Exists.*with minio_kes_key\.test.*` + says(`an import block with id = "`+name+`", or `+"`terraform import`")),
 		}},
 	})
 }

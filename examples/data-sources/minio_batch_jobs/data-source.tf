@@ -3,6 +3,7 @@ data "minio_batch_jobs" "rotations" {
   type = "keyrotate"
 }
 
-output "running_rotations" {
+# Their IDs, oldest first: what an import block takes.
+output "rotation_job_ids" {
   value = [for j in data.minio_batch_jobs.rotations.jobs : j.id]
 }
