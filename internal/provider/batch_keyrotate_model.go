@@ -26,6 +26,7 @@ type batchKeyrotateModel struct {
 	Retry             types.Object   `tfsdk:"retry"`
 	WaitForCompletion types.Bool     `tfsdk:"wait_for_completion"`
 	StallTimeout      types.String   `tfsdk:"stall_timeout"`
+	Verify            types.Bool     `tfsdk:"verify"`
 	Triggers          types.Map      `tfsdk:"triggers"`
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 
@@ -38,6 +39,11 @@ type batchKeyrotateModel struct {
 	User           types.String `tfsdk:"user"`
 	Attempts       types.Int64  `tfsdk:"attempts"`
 	JobYAML        types.String `tfsdk:"job_yaml"`
+
+	VersionsPending     types.Int64  `tfsdk:"versions_pending"`
+	VersionsUnencrypted types.Int64  `tfsdk:"versions_unencrypted"`
+	VersionsSSES3       types.Int64  `tfsdk:"versions_sse_s3"`
+	VerifiedAt          types.String `tfsdk:"verified_at"`
 }
 
 // The blocks are held as types.Object and types.List, not as structs:

@@ -35,6 +35,8 @@ func (r *batchKeyrotateResource) ModifyPlan(ctx context.Context, req resource.Mo
 					"The plan replaces it with a new job; rotation is idempotent, so objects already rotated are rotated again harmlessly.",
 					state.ID.ValueString(), status, state.ObjectsRotated.ValueInt64(), state.ObjectsFailed.ValueInt64(), state.LastObject.ValueString()))
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
+		default:
+			planDrift(ctx, state, resp)
 		}
 	}
 	if r.clients != nil && (req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0) {

@@ -123,9 +123,14 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 	plan.Attempts = types.Int64Value(int64(out.Attempts))
 	plan.setProgress(out.Progress)
 	plan.User = types.StringValue(r.clients.jobUser(ctx, out.JobID))
+	res := r.verify(ctx, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if err != nil {
 		resp.Diagnostics.AddError("Rotation Job Did Not Complete", runErrorDetail(out, err))
+		return
+	}
+	if res != nil && res.Pending(spec.Encryption).Versions > 0 {
+		resp.Diagnostics.AddError(pendingError(spec, res))
 	}
 }
 
@@ -179,21 +184,27 @@ func (r *batchKeyrotateResource) Read(ctx context.Context, req resource.ReadRequ
 		// rotation happened; keeping the last known state avoids a
 		// surprise re-rotation every few days.
 		tflog.Info(ctx, "batch job no longer on the server (purged); keeping its last known state", map[string]any{"job_id": state.ID.ValueString()})
-		return
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot Read Rotation Job",
 			fmt.Sprintf("Reading the status of job %s failed. Check that MinIO is reachable and the credentials may read batch jobs (admin:DescribeBatchJob).\n\n%v", state.ID.ValueString(), err))
 		return
+	default:
+		state.setProgress(p)
 	}
-	state.setProgress(p)
+	r.verify(ctx, &state, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 // Update only changes arguments that are not part of the job
-// (wait_for_completion, stall_timeout, timeouts): nothing to do on the server.
+// (wait_for_completion, stall_timeout, verify, timeouts, a change of
+// spelling): nothing to do on the server but to count the versions again.
 func (r *batchKeyrotateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan batchKeyrotateModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !configured(r.clients, &resp.Diagnostics) {
+		return
+	}
+	r.verify(ctx, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -275,6 +286,7 @@ func (r *batchKeyrotateResource) ImportState(ctx context.Context, req resource.I
 		ID:                types.StringValue(id),
 		WaitForCompletion: types.BoolValue(true),
 		StallTimeout:      types.StringValue(defaultStallTimeout),
+		Verify:            types.BoolValue(true),
 		Triggers:          types.MapNull(types.StringType),
 		Attempts:          types.Int64Value(1),
 		User:              types.StringValue(r.clients.jobUser(ctx, id)),

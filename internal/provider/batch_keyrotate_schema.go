@@ -44,6 +44,16 @@ func computedInt(doc string) schema.Int64Attribute {
 		PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}}
 }
 
+// verifiedInt and verifiedString are counted afresh by every refresh: no
+// UseStateForUnknown, so that the plan never shows a stale count as known.
+func verifiedInt(doc string) schema.Int64Attribute {
+	return schema.Int64Attribute{Computed: true, MarkdownDescription: doc + " Null with `verify = false`."}
+}
+
+func verifiedString(doc string) schema.StringAttribute {
+	return schema.StringAttribute{Computed: true, MarkdownDescription: doc}
+}
+
 // Nested sections are blocks, not nested attributes: Terraform and
 // OpenTofu drop a misspelled key of an object-typed attribute before the
 // provider sees it (a mistyped filter then widens the rotation), while a
@@ -73,6 +83,11 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Validators:          []validator.String{durationValidator{}},
 				MarkdownDescription: "A job whose report does not change for this long counts as a failed attempt: it is canceled and started again. Default `" + defaultStallTimeout + "`. After a server restart MinIO resumes jobs only after a random delay of up to an hour, which this bounds.",
 			},
+			"verify": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				MarkdownDescription: "After the job, and on every refresh, list every version in scope (one listing, no request per object) and count those not on the target key. " +
+					"Default `true`. With it, versions written under an old key later, or restored from a backup, show in `terraform plan` as a new rotation. See \"Verification and data drift\".",
+			},
 			"triggers": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
 				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
@@ -88,6 +103,11 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"user":            computedString("The MinIO user that started the job."),
 			"attempts":        computedInt("Jobs started for this resource (see `retry`)."),
 			"job_yaml":        computedString("The job definition as sent to the server, with the notification token redacted."),
+
+			"versions_pending":     verifiedInt("SSE-KMS data versions in scope that are not under the target key (all of them for an `sse-s3` target)."),
+			"versions_unencrypted": verifiedInt("Data versions in scope without encryption. A rotation never encrypts plaintext (nor SSE-C), so these stay as they are."),
+			"versions_sse_s3":      verifiedInt("SSE-S3 data versions in scope under an `sse-kms` target: the server counts them as rotated but cannot move them to a KMS key."),
+			"verified_at":          verifiedString("When the versions were last counted (RFC 3339); null with `verify = false`."),
 		},
 		Blocks: map[string]schema.Block{
 			"encryption": schema.SingleNestedBlock{

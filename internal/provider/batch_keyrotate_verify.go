@@ -1,0 +1,101 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/batchjob"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/scan"
+)
+
+// The job's report says what the job did; verification says what the data
+// is: every version in scope, counted from outside after the job and on
+// every refresh. A version not on the target key is drift the plan shows.
+
+// verify counts the versions in scope and records the counts in m. It
+// returns the scan, or nil when verification is off or the job has not
+// completed (a running or failed job's scope is not expected to be done).
+func (r *batchKeyrotateResource) verify(ctx context.Context, m *batchKeyrotateModel, diags *diag.Diagnostics) *scan.Result {
+	m.setVerified(nil, time.Time{})
+	if !m.Verify.ValueBool() || m.Status.ValueString() != string(batchjob.StatusComplete) {
+		return nil
+	}
+	spec, b := m.spec(ctx)
+	if b.diags.HasError() {
+		return nil
+	}
+	where := spec.Bucket + "/" + spec.Prefix
+	res, err := scan.Scan(ctx, r.clients.s3, scan.ScopeOf(spec), scan.Options{Progress: func(seen int64) {
+		tflog.Info(ctx, "verifying the rotation", map[string]any{"where": where, "versions_seen": seen})
+	}})
+	if err != nil {
+		if !r.clients.explain(err, "Verifying the rotation failed.", diags) {
+			diags.AddWarning("Rotation Not Verified",
+				fmt.Sprintf("Listing the versions under %s to check their keys failed, so the counts of pending versions are unknown. Check that the credentials may list object versions (s3:ListBucketVersions).\n\n%v", where, err))
+		}
+		return nil
+	}
+	m.setVerified(res, time.Now())
+	m.VersionsPending = types.Int64Value(res.Pending(spec.Encryption).Versions)
+	if spec.Encryption.Type != keyrotate.SSEKMS {
+		m.VersionsSSES3 = types.Int64Value(0)
+	}
+	return res
+}
+
+func (m *batchKeyrotateModel) setVerified(res *scan.Result, at time.Time) {
+	if res == nil {
+		m.VersionsPending, m.VersionsUnencrypted, m.VersionsSSES3, m.VerifiedAt = types.Int64Null(), types.Int64Null(), types.Int64Null(), types.StringNull()
+		return
+	}
+	m.VersionsUnencrypted = types.Int64Value(res.Unencrypted.Versions)
+	m.VersionsSSES3 = types.Int64Value(res.SSES3.Versions)
+	m.VerifiedAt = types.StringValue(at.UTC().Format(time.RFC3339))
+}
+
+// pendingError is the error of a rotation that completed with versions
+// still not on the target key: the job's last attempt missed them.
+func pendingError(spec keyrotate.Spec, res *scan.Result) (string, string) {
+	var first []string
+	for _, v := range res.PendingVersions(spec.Encryption) {
+		first = append(first, fmt.Sprintf("%s (version %s, under %s)", v.Name, v.VersionID, v.KMSKey))
+	}
+	return "Rotation Left Versions Behind", fmt.Sprintf(
+		"The job completed, but %d data versions under %s/%s are still not under %s. The first: %s. "+
+			"They may have been written under the old key while the job ran. Apply again to rotate them (the resource is tainted).",
+		res.Pending(spec.Encryption).Versions, spec.Bucket, spec.Prefix, targetName(spec.Encryption), strings.Join(first, ", "))
+}
+
+func targetName(e keyrotate.Encryption) string {
+	if e.Type == keyrotate.SSEKMS {
+		return "key " + e.Key
+	}
+	return "SSE-S3"
+}
+
+// planDrift replaces a completed rotation whose scope holds versions not on
+// the target key, saying why and how many.
+func planDrift(ctx context.Context, state batchKeyrotateModel, resp *resource.ModifyPlanResponse) {
+	pending := state.VersionsPending
+	if pending.IsNull() || pending.ValueInt64() == 0 || state.Status.ValueString() != string(batchjob.StatusComplete) {
+		return
+	}
+	spec, _ := state.spec(ctx)
+	// Terraform replaces only for a path whose value changes: the new
+	// rotation's count is not known yet.
+	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("versions_pending"))
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("versions_pending"), types.Int64Unknown())...)
+	resp.Diagnostics.AddAttributeWarning(path.Root("versions_pending"), "Versions Not On The Target Key",
+		fmt.Sprintf("%d data versions under %s/%s in this rotation's scope are not under %s (counted at %s): written later under another key, "+
+			"or restored from a backup. The plan replaces the rotation to move them; rotation is idempotent.",
+			pending.ValueInt64(), spec.Bucket, spec.Prefix, targetName(spec.Encryption), state.VerifiedAt.ValueString()))
+}
