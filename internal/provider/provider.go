@@ -201,7 +201,8 @@ func (p *minioProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *minioProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewBatchJobStatusDataSource, NewBatchJobsDataSource, NewKESKeysDataSource}
+	return []func() datasource.DataSource{NewBatchJobStatusDataSource, NewBatchJobsDataSource, NewKESKeysDataSource,
+		NewKeyrotatePreviewDataSource}
 }
 
 func (p *minioProvider) Functions(context.Context) []func() function.Function {
