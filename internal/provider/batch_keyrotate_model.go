@@ -27,6 +27,7 @@ type batchKeyrotateModel struct {
 	WaitForCompletion types.Bool     `tfsdk:"wait_for_completion"`
 	StallTimeout      types.String   `tfsdk:"stall_timeout"`
 	Verify            types.Bool     `tfsdk:"verify"`
+	DropExpires       types.Bool     `tfsdk:"drop_expires"`
 	Triggers          types.Map      `tfsdk:"triggers"`
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 

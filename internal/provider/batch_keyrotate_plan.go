@@ -41,6 +41,11 @@ func (r *batchKeyrotateResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 	if r.clients != nil && (req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0) {
 		resp.Diagnostics.Append(r.clients.redundancyWarning(ctx)...)
+		var plan batchKeyrotateModel
+		resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
+		if !resp.Diagnostics.HasError() {
+			r.planSideEffects(ctx, plan, &resp.Diagnostics)
+		}
 	}
 }
 

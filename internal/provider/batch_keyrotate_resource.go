@@ -287,6 +287,7 @@ func (r *batchKeyrotateResource) ImportState(ctx context.Context, req resource.I
 		WaitForCompletion: types.BoolValue(true),
 		StallTimeout:      types.StringValue(defaultStallTimeout),
 		Verify:            types.BoolValue(true),
+		DropExpires:       types.BoolValue(false),
 		Triggers:          types.MapNull(types.StringType),
 		Attempts:          types.Int64Value(1),
 		User:              types.StringValue(r.clients.jobUser(ctx, id)),

@@ -88,6 +88,12 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 				MarkdownDescription: "After the job, and on every refresh, list every version in scope (one listing, no request per object) and count those not on the target key. " +
 					"Default `true`. With it, versions written under an old key later, or restored from a backup, show in `terraform plan` as a new rotation. See \"Verification and data drift\".",
 			},
+			"drop_expires": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "MinIO's rotation removes the `Expires` header of every version it re-seals, and it cannot be put back without writing new versions. " +
+					"By default a plan that starts a rotation reads the headers of every version it would re-seal (a HEAD request each) and refuses when any has one. " +
+					"Set `true` to rotate anyway (and skip those requests). See \"What a rotation changes besides the key\".",
+			},
 			"triggers": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
 				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},

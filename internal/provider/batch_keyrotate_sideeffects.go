@@ -1,0 +1,68 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/scan"
+)
+
+// MinIO's job re-seals each version with a copy that also drops its
+// Expires header and sets its Last-Modified to the rotation time
+// (internal/serverfacts). Neither can be put back without writing new
+// versions, so a plan that starts a job says so before anything runs.
+// ModifyPlan runs again when apply plans, with every value known, so a
+// configuration unknown at the first plan is checked then.
+
+// expiresHeadWorkers bounds the HEAD requests that count Expires headers.
+const expiresHeadWorkers = 8
+
+// planSideEffects checks a new rotation whose scope is known: an error when
+// it would drop Expires headers (unless drop_expires), a warning with the
+// counts when lifecycle rules age the versions it rewrites.
+func (r *batchKeyrotateResource) planSideEffects(ctx context.Context, plan batchKeyrotateModel, diags *diag.Diagnostics) {
+	spec, b := plan.spec(ctx)
+	if b.diags.HasError() || len(b.unknown) > 0 || spec.Bucket == "" {
+		return
+	}
+	// A bucket created in the same apply cannot be looked at yet; apply
+	// reports a missing one.
+	if exists, err := r.clients.s3.BucketExists(ctx, spec.Bucket); err != nil || !exists {
+		return
+	}
+	scope := scan.ScopeOf(spec)
+	where := spec.Bucket + "/" + spec.Prefix
+	if !plan.DropExpires.ValueBool() {
+		began := time.Now()
+		n, err := scan.CountExpires(ctx, r.clients.s3, scope, began, expiresHeadWorkers)
+		tflog.Info(ctx, "counted Expires headers in the rotation's scope", map[string]any{"where": where, "versions": n, "seconds": time.Since(began).Seconds()})
+		switch {
+		case err != nil:
+			diags.AddAttributeError(path.Root("drop_expires"), "Cannot Count Expires Headers",
+				fmt.Sprintf("drop_expires: the provider reads every version's headers under %s before a rotation, because the rotation drops their Expires header, "+
+					"and a request failed. Check that the credentials may read object versions (s3:GetObjectVersion), or set drop_expires = true.\n\n%v", where, err))
+		case n > 0:
+			diags.AddAttributeError(path.Root("drop_expires"), "Rotation Would Drop Expires Headers",
+				fmt.Sprintf("drop_expires: %d object versions under %s that this rotation re-seals have an Expires header. MinIO's rotation removes it from every version "+
+					"it re-seals, and the provider cannot put it back without writing new versions. Nothing was started. Set drop_expires = true to rotate them anyway, "+
+					"or narrow prefix or filter to leave them out.", n, where))
+		}
+	}
+	rules, err := scan.LifecycleRules(ctx, r.clients.s3, spec.Bucket, spec.Prefix)
+	if err != nil || rules == 0 {
+		return
+	}
+	res, err := scan.Scan(ctx, r.clients.s3, scope, scan.Options{})
+	if err != nil {
+		return
+	}
+	diags.AddWarning("Rotation Restarts Lifecycle Clocks",
+		fmt.Sprintf("%d lifecycle rules of bucket %q count days since a version was last modified, and apply to this rotation's scope. "+
+			"The rotation sets Last-Modified of each of the %d versions it re-seals to the rotation time, so they expire or transition later than the rules say "+
+			"(and age filters of later rotations see the new dates). This cannot be put back.", rules, spec.Bucket, res.Rewritten().Versions))
+}
