@@ -33,6 +33,9 @@ type Options struct {
 	MemoryBudget int64
 	// Dir is where the temporary file goes; empty means os.TempDir().
 	Dir string
+	// SkipTags and SkipDeleted leave out what the caller chose not to put
+	// back: tag sets, deleted objects.
+	SkipTags, SkipDeleted bool
 }
 
 func (o Options) budget() int64 {
@@ -98,6 +101,7 @@ func Take(ctx context.Context, c scan.Lister, scope scan.Scope, o Options) (*Sna
 		now:    o.Now,
 		until:  o.Until,
 		lister: &etagLister{Lister: c},
+		skip:   o,
 	}
 	err := scan.Walk(ctx, t.lister, scope.Bucket, scope.Prefix, t.add)
 	if err == nil {
@@ -119,6 +123,7 @@ type taker struct {
 	filter     keyrotate.Filter
 	now, until time.Time
 	lister     *etagLister
+	skip       Options // SkipTags, SkipDeleted
 
 	started   bool
 	name      string
@@ -159,7 +164,7 @@ func (t *taker) add(v scan.Version) error {
 		return nil
 	}
 	t.rewritten = true
-	if len(v.Tags) > 0 {
+	if len(v.Tags) > 0 && !t.skip.SkipTags {
 		tv := taggedVersion{VersionID: v.VersionID, Modified: v.LastModified.UnixMilli(), Tags: v.Tags}
 		if v.VersionID == "" || v.VersionID == nullVersion {
 			tv.ETag = t.lister.etag
@@ -176,7 +181,7 @@ func (t *taker) end() error {
 		return nil
 	}
 	o := object{Name: t.name, Tagged: t.tagged}
-	if t.marker != "" && t.rewritten {
+	if t.marker != "" && t.rewritten && !t.skip.SkipDeleted {
 		o.Deleted = &deletedObject{Marker: t.marker, Versions: slices.Clone(t.ids)}
 	}
 	if o.Tagged == nil && o.Deleted == nil {

@@ -157,3 +157,29 @@ func TestTakeCanceled(t *testing.T) {
 	}
 	assertEmptyDir(t, dir)
 }
+
+// TestTakeSkips: a part the caller does not want put back is not recorded.
+func TestTakeSkips(t *testing.T) {
+	b := newFakeBucket()
+	b.put("a", "kms", "old", "class", "pii")
+	b.put("d", "kms", "old")
+	b.remove("d")
+	scope := scan.Scope{Bucket: "b"}
+	for name, tc := range map[string]struct {
+		o                       Options
+		wantTagged, wantDeleted int64
+	}{
+		"both":         {Options{}, 1, 1},
+		"no tags":      {Options{SkipTags: true}, 0, 1},
+		"no deletions": {Options{SkipDeleted: true}, 1, 0},
+	} {
+		s, err := Take(context.Background(), b, scope, tc.o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Tagged != tc.wantTagged || s.Deleted != tc.wantDeleted {
+			t.Errorf("%s: %d tagged, %d deleted; want %d, %d", name, s.Tagged, s.Deleted, tc.wantTagged, tc.wantDeleted)
+		}
+		s.Close()
+	}
+}

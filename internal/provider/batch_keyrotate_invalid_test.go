@@ -107,6 +107,7 @@ var invalidCases = []invalidCase{
 	{"Invalid Retry Attempts", at("attempts", "retry.attempts", `it must be 1 to 100`), okBucket + okKMS + "retry {\n  attempts = -1\n}"},
 	{"Invalid Duration", at("delay", "retry.delay", `want positive whole numbers`), okBucket + okKMS + "retry {\n  delay = \"soon\"\n}"},
 	{"Invalid Duration", line("stall_timeout"), okBucket + okKMS + "stall_timeout = \"forever\""},
+	{"Cannot Preserve Without Waiting", line("wait_for_completion") + `.*` + says("wait_for_completion = false cannot be combined with preserve_tags"), okBucket + okKMS + "wait_for_completion = false"},
 	{"Invalid MinIO Endpoint", line("endpoint"), withProvider(`endpoint = "ftp://minio.example.com:9000"`)},
 	{"Invalid KES Endpoint", line("endpoint") + `.*` + says("KES speaks only HTTPS"), withProvider("kes {\n  endpoint = \"http://kes.example.com:7373\"\n}")},
 	{"Invalid KES Key Name", line("name"), "provider \"minio\" {}\nresource \"minio_kes_key\" \"bad\" {\n  name = \"finance.2026\"\n}"},

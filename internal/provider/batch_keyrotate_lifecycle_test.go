@@ -37,7 +37,9 @@ func captureID(id *string) resource.TestCheckFunc {
 	}
 }
 
-const noWait = "wait_for_completion = false"
+// noWait starts a job without waiting; nothing can then be put back
+// after it (see TestAccBatchKeyrotate_invalidConfigurations).
+const noWait = "wait_for_completion = false\npreserve_tags = false\npreserve_deleted = false"
 
 // TestAccBatchKeyrotate_noWait returns as soon as the job is accepted;
 // later refreshes follow it to completion, and the plan stays empty.

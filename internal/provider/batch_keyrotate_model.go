@@ -27,6 +27,8 @@ type batchKeyrotateModel struct {
 	WaitForCompletion types.Bool     `tfsdk:"wait_for_completion"`
 	StallTimeout      types.String   `tfsdk:"stall_timeout"`
 	Verify            types.Bool     `tfsdk:"verify"`
+	PreserveTags      types.Bool     `tfsdk:"preserve_tags"`
+	PreserveDeleted   types.Bool     `tfsdk:"preserve_deleted"`
 	DropExpires       types.Bool     `tfsdk:"drop_expires"`
 	Triggers          types.Map      `tfsdk:"triggers"`
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
@@ -40,6 +42,9 @@ type batchKeyrotateModel struct {
 	User           types.String `tfsdk:"user"`
 	Attempts       types.Int64  `tfsdk:"attempts"`
 	JobYAML        types.String `tfsdk:"job_yaml"`
+
+	TagsRestored          types.Int64 `tfsdk:"tags_restored"`
+	DeleteMarkersRestored types.Int64 `tfsdk:"delete_markers_restored"`
 
 	VersionsPending     types.Int64  `tfsdk:"versions_pending"`
 	VersionsUnencrypted types.Int64  `tfsdk:"versions_unencrypted"`
@@ -249,6 +254,12 @@ func (m *batchKeyrotateModel) validate(ctx context.Context) diag.Diagnostics {
 				"(or type = \"sse-s3\" without key).")
 		b.unknown["encryption"] = true // its rules have nothing to check
 	}
+	if known(m.WaitForCompletion) && !m.WaitForCompletion.ValueBool() && (onByDefault(m.PreserveTags) || onByDefault(m.PreserveDeleted)) {
+		b.diags.AddAttributeError(path.Root("wait_for_completion"), "Cannot Preserve Without Waiting",
+			"wait_for_completion = false cannot be combined with preserve_tags or preserve_deleted (both default to true): the provider puts back the tags and "+
+				"deleted objects when the job ends, which it only sees while it waits. Wait, or set preserve_tags = false and preserve_deleted = false "+
+				"(the job then drops the tags of the versions it re-seals, and makes deleted objects in versioned buckets visible again).")
+	}
 	if spec.Notify.Endpoint == "" && spec.Notify.Token == "" && !m.Notify.IsNull() && !b.anyUnknownUnder("notify") {
 		b.diags.AddAttributeError(path.Root("notify").AtName("endpoint"), "Missing Notification Endpoint",
 			"notify.endpoint: a notify block needs the http or https URL the server posts the job's report to. Set endpoint or remove the block.")
@@ -256,6 +267,13 @@ func (m *batchKeyrotateModel) validate(ctx context.Context) diag.Diagnostics {
 	b.diags.Append(b.validationDiags(spec)...)
 	return b.diags
 }
+
+// known reports a value set in the configuration and known.
+func known(v types.Bool) bool { return !v.IsNull() && !v.IsUnknown() }
+
+// onByDefault reports an argument that defaults to true and is not known
+// to be false.
+func onByDefault(v types.Bool) bool { return v.IsNull() || (!v.IsUnknown() && v.ValueBool()) }
 
 // validationDiags turns the spec's validation errors into attribute
 // diagnostics. Rules compare values within one block (filter, encryption,

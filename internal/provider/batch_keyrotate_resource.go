@@ -85,6 +85,14 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 	if !r.preflight(ctx, spec, &resp.Diagnostics) {
 		return
 	}
+	deadline, _ := ctx.Deadline()
+	snap := r.takeSnapshot(ctx, plan, spec, deadline, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if snap != nil {
+		defer snap.Close()
+	}
 	stall, _ := keyrotate.ParseDuration(plan.StallTimeout.ValueString())
 	policy := batchjob.RunPolicy{
 		Attempts: defaultJobAttempts,
@@ -123,6 +131,10 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 	plan.Attempts = types.Int64Value(int64(out.Attempts))
 	plan.setProgress(out.Progress)
 	plan.User = types.StringValue(r.clients.jobUser(ctx, out.JobID))
+	plan.TagsRestored, plan.DeleteMarkersRestored = types.Int64Null(), types.Int64Null()
+	if err == nil && snap != nil && plan.Status.ValueString() == string(batchjob.StatusComplete) {
+		r.restore(ctx, &plan, snap, resp.Private, &resp.Diagnostics)
+	}
 	res := r.verify(ctx, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if err != nil {
@@ -218,6 +230,12 @@ func (r *batchKeyrotateResource) Delete(ctx context.Context, req resource.Delete
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	if data, d := req.Private.GetKey(ctx, privateSnapshot); !d.HasError() && len(data) > 0 {
+		r.finishRestore(ctx, data, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	id := state.ID.ValueString()
 	p, err := batchjob.Fetch(ctx, r.clients.admin, id)
 	switch {
@@ -287,6 +305,8 @@ func (r *batchKeyrotateResource) ImportState(ctx context.Context, req resource.I
 		WaitForCompletion: types.BoolValue(true),
 		StallTimeout:      types.StringValue(defaultStallTimeout),
 		Verify:            types.BoolValue(true),
+		PreserveTags:      types.BoolValue(true),
+		PreserveDeleted:   types.BoolValue(true),
 		DropExpires:       types.BoolValue(false),
 		Triggers:          types.MapNull(types.StringType),
 		Attempts:          types.Int64Value(1),

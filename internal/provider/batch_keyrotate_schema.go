@@ -88,6 +88,17 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 				MarkdownDescription: "After the job, and on every refresh, list every version in scope (one listing, no request per object) and count those not on the target key. " +
 					"Default `true`. With it, versions written under an old key later, or restored from a backup, show in `terraform plan` as a new rotation. See \"Verification and data drift\".",
 			},
+			"preserve_tags": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				MarkdownDescription: "Put back, after the job, the tag set of every version it re-sealed (MinIO's rotation drops them). Default `true`. " +
+					"A version whose tags someone changed meanwhile is left alone. See \"What a rotation changes besides the key\".",
+			},
+			"preserve_deleted": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				MarkdownDescription: "In a versioned bucket, keep deleted objects deleted: MinIO's rotation gives the re-sealed versions of a deleted object newer dates than its delete marker, " +
+					"so the object is visible again; the provider puts a new delete marker on top of each such object after the job. Default `true`. " +
+					"Never hides a version written after the rotation started, never acts where someone removed the delete marker meanwhile.",
+			},
 			"drop_expires": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "MinIO's rotation removes the `Expires` header of every version it re-seals, and it cannot be put back without writing new versions. " +
@@ -109,6 +120,9 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"user":            computedString("The MinIO user that started the job."),
 			"attempts":        computedInt("Jobs started for this resource (see `retry`)."),
 			"job_yaml":        computedString("The job definition as sent to the server, with the notification token redacted."),
+
+			"tags_restored":           computedInt("Tag sets put back after the job (see `preserve_tags`)."),
+			"delete_markers_restored": computedInt("Delete markers put back on objects the job had made visible again (see `preserve_deleted`)."),
 
 			"versions_pending":     verifiedInt("SSE-KMS data versions in scope that are not under the target key (all of them for an `sse-s3` target)."),
 			"versions_unencrypted": verifiedInt("Data versions in scope without encryption. A rotation never encrypts plaintext (nor SSE-C), so these stay as they are."),

@@ -55,6 +55,8 @@ resource "minio_batch_keyrotate" "data" {
   bucket              = %q
   prefix              = "data/"
   wait_for_completion = false
+  preserve_tags       = false
+  preserve_deleted    = false
   triggers            = { run = "second" }
   encryption {
     type = "sse-kms"

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/teststack"
 )
 
 // The testing framework cannot hold for_each instances or modules in its
@@ -42,6 +44,13 @@ type cliWorkspace struct {
 // working directory.
 func newCLIWorkspace(t *testing.T, a *acc, files map[string]string) *cliWorkspace {
 	t.Helper()
+	return newCLIWorkspaceOn(t, a.stack, files)
+}
+
+// newCLIWorkspaceOn is newCLIWorkspace for another stack than the
+// package's (a cluster, say).
+func newCLIWorkspaceOn(t *testing.T, stack *teststack.Stack, files map[string]string) *cliWorkspace {
+	t.Helper()
 	bin, err := providerBinary()
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +78,7 @@ func newCLIWorkspace(t *testing.T, a *acc, files map[string]string) *cliWorkspac
 		}
 	}
 	w.env = append(w.env, "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "NO_COLOR=1")
-	for k, v := range a.stack.Env() {
+	for k, v := range stack.Env() {
 		w.env = append(w.env, k+"="+v)
 	}
 	t.Cleanup(func() {

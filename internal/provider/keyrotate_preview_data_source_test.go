@@ -173,6 +173,8 @@ data "minio_keyrotate_preview" "bare" {
 		return fmt.Sprintf(`
 resource "minio_batch_keyrotate" "test" {
   bucket = %q
+  # The preview counted the Expires header this rotation drops.
+  drop_expires = true
 %s
   encryption {
     type = "sse-kms"
@@ -226,9 +228,10 @@ resource "minio_batch_keyrotate" "test" {
 				Check: capture,
 			},
 			{
-				// The example's gate: no rotation while an object in
-				// scope is deleted.
+				// The example's gate: no rotation without preservation
+				// while an object in scope is deleted.
 				Config: preview + rotation(`
+  preserve_deleted = false
   lifecycle {
     precondition {
       condition     = data.minio_keyrotate_preview.p.deleted_objects == 0
@@ -256,7 +259,8 @@ resource "minio_batch_keyrotate" "test" {
 				},
 			},
 			{
-				// Read again after the rotation.
+				// Read again after the rotation: only the keys changed;
+				// tags and the deletion were put back.
 				Config: preview + rotation(""),
 				ConfigStateChecks: []statecheck.StateCheck{
 					previewValue(previewAddr, "versions", knownvalue.Int64Exact(8)),
@@ -265,8 +269,8 @@ resource "minio_batch_keyrotate" "test" {
 						"sse-s3": tallyOf(1, 300), "sse-c": tallyOf(0, 0), "unencrypted": tallyOf(1, 400),
 					})),
 					previewValue(previewAddr, "pending", knownvalue.Int64Exact(0)),
-					previewValue(previewAddr, "tagged_versions", knownvalue.Int64Exact(0)),
-					previewValue(previewAddr, "deleted_objects", knownvalue.Int64Exact(0)),
+					previewValue(previewAddr, "tagged_versions", knownvalue.Int64Exact(3)),
+					previewValue(previewAddr, "deleted_objects", knownvalue.Int64Exact(1)),
 					previewValue(previewAddr, "expires_headers", knownvalue.Int64Exact(0)),
 					previewValue(previewAddr, "lifecycle_rules", knownvalue.Int64Exact(3)),
 				},

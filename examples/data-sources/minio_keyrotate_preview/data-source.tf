@@ -11,9 +11,6 @@ data "minio_keyrotate_preview" "finance" {
     type = "sse-kms"
     key  = "finance-2026-11"
   }
-
-  # One HEAD request per version: only for a modest scope.
-  count_expires = true
 }
 
 resource "minio_batch_keyrotate" "finance" {
@@ -29,17 +26,20 @@ resource "minio_batch_keyrotate" "finance" {
     key  = "finance-2026-11"
   }
 
+  # This rotation turns off putting back tags and deleted objects (for
+  # example to save the requests on a huge bucket): only allow that while
+  # there is nothing to put back.
+  preserve_tags    = false
+  preserve_deleted = false
+
   lifecycle {
-    # A rotation rewrites the versions of a deleted object, which then
-    # becomes visible again: refuse until those objects are dealt with.
     precondition {
       condition     = data.minio_keyrotate_preview.finance.deleted_objects == 0
-      error_message = "${data.minio_keyrotate_preview.finance.deleted_objects} deleted objects under invoices/ would reappear after the rotation."
+      error_message = "${data.minio_keyrotate_preview.finance.deleted_objects} deleted objects under invoices/ would reappear: keep preserve_deleted on."
     }
-    # Tags and Expires headers do not survive a rotation.
     precondition {
-      condition     = data.minio_keyrotate_preview.finance.tagged_versions == 0 && data.minio_keyrotate_preview.finance.expires_headers == 0
-      error_message = "The rotation would drop the tags of ${data.minio_keyrotate_preview.finance.tagged_versions} versions and the Expires header of ${data.minio_keyrotate_preview.finance.expires_headers}."
+      condition     = data.minio_keyrotate_preview.finance.tagged_versions == 0
+      error_message = "The rotation would drop the tags of ${data.minio_keyrotate_preview.finance.tagged_versions} versions: keep preserve_tags on."
     }
   }
 }

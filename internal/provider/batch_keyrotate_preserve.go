@@ -1,0 +1,105 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/preserve"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/scan"
+)
+
+// MinIO's job drops the tags of every version it re-seals and, in a
+// versioned bucket, makes deleted objects visible again. The provider
+// records both right before the job (preserve.Take) and puts them back
+// after it (preserve.Restore). A restoration that fails keeps its
+// snapshot in the resource's private state: the resource is tainted, and
+// the next apply's destroy of it finishes the restoration before anything
+// else runs.
+
+// privateSnapshot is the private state key of an unfinished restoration.
+const privateSnapshot = "restore_snapshot"
+
+// maxPrivateSnapshot bounds what goes into private state (about 30 bytes a
+// tagged version, 90 a deleted object, compressed).
+const maxPrivateSnapshot = 16 << 20
+
+type savedSnapshot struct {
+	Snapshot []byte `json:"snapshot"` // preserve.Snapshot.Marshal
+}
+
+// takeSnapshot records what the job will destroy, or returns nil when
+// preservation is off.
+func (r *batchKeyrotateResource) takeSnapshot(ctx context.Context, m batchKeyrotateModel, spec keyrotate.Spec, deadline time.Time, diags *diag.Diagnostics) *preserve.Snapshot {
+	tags, deleted := m.PreserveTags.ValueBool(), m.PreserveDeleted.ValueBool()
+	if !tags && !deleted {
+		return nil
+	}
+	snap, err := preserve.Take(ctx, r.clients.s3, scan.ScopeOf(spec), preserve.Options{Until: deadline, SkipTags: !tags, SkipDeleted: !deleted})
+	if err != nil {
+		if !r.clients.explain(err, "No job was started.", diags) {
+			diags.AddError("Cannot Record What The Rotation Changes",
+				fmt.Sprintf("Before a rotation the provider lists every version under %s/%s to keep its tags and deleted objects, and the listing failed. No job was started. "+
+					"Check that the credentials may list object versions (s3:ListBucketVersions), or set preserve_tags and preserve_deleted to false.\n\n%v", spec.Bucket, spec.Prefix, err))
+		}
+		return nil
+	}
+	tflog.Info(ctx, "recorded what the rotation will change", map[string]any{"tagged_versions": snap.Tagged, "deleted_objects": snap.Deleted, "spilled": snap.Spilled()})
+	return snap
+}
+
+// restore puts back what snap recorded, and records the counts in m. On
+// failure the snapshot goes into private state for the next apply.
+func (r *batchKeyrotateResource) restore(ctx context.Context, m *batchKeyrotateModel, snap *preserve.Snapshot, private interface {
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}, diags *diag.Diagnostics) {
+	res, err := preserve.Restore(ctx, r.clients.s3, snap)
+	m.TagsRestored = types.Int64Value(res.TagsRestored)
+	m.DeleteMarkersRestored = types.Int64Value(res.MarkersPut)
+	tflog.Info(ctx, "restored what the rotation changed", map[string]any{"result": res.String()})
+	if skipped := res.TagsSkipped.Total() + res.DeletedSkipped.Total(); skipped > 0 && err == nil {
+		diags.AddWarning("Some Changes Were Left Alone",
+			fmt.Sprintf("The rotation's side effects were put back except where someone changed the objects meanwhile: %s.", res))
+	}
+	if err == nil {
+		return
+	}
+	saved := "The resource is tainted; the next apply puts back the rest before it starts a new rotation."
+	if b, merr := snap.Marshal(); merr != nil || len(b) > maxPrivateSnapshot {
+		saved = "The record of what to put back could not be kept (too large), so the next apply cannot finish it."
+	} else if v, jerr := json.Marshal(savedSnapshot{Snapshot: b}); jerr == nil {
+		diags.Append(private.SetKey(ctx, privateSnapshot, v)...)
+	}
+	if !r.clients.explain(err, "Putting back the tags and deleted objects failed after the rotation: "+res.String()+". "+saved, diags) {
+		diags.AddError("Rotation Side Effects Not Undone",
+			fmt.Sprintf("The rotation completed, but putting back what it changed failed: %s. %s\n\n%v", res, saved, err))
+	}
+}
+
+// finishRestore runs an unfinished restoration kept in private state, as
+// the destroy of a tainted rotation does.
+func (r *batchKeyrotateResource) finishRestore(ctx context.Context, data []byte, diags *diag.Diagnostics) {
+	var saved savedSnapshot
+	if err := json.Unmarshal(data, &saved); err != nil || len(saved.Snapshot) == 0 {
+		return
+	}
+	snap, err := preserve.Unmarshal(saved.Snapshot, preserve.Options{})
+	if err != nil {
+		diags.AddWarning("Unfinished Restoration Unreadable", "The record of what a failed restoration left to put back could not be read, so it was not finished.\n\n"+err.Error())
+		return
+	}
+	defer snap.Close()
+	res, err := preserve.Restore(ctx, r.clients.s3, snap)
+	if err != nil {
+		diags.AddError("Rotation Side Effects Not Undone",
+			fmt.Sprintf("Finishing the restoration of an earlier rotation failed again: %s. Nothing was removed; apply again when MinIO answers.\n\n%v", res, err))
+		return
+	}
+	diags.AddWarning("Earlier Restoration Finished", "What an earlier rotation had changed and a failure had left undone was put back: "+res.String()+".")
+}
