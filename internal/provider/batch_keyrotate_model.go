@@ -43,8 +43,9 @@ type batchKeyrotateModel struct {
 	Attempts       types.Int64  `tfsdk:"attempts"`
 	JobYAML        types.String `tfsdk:"job_yaml"`
 
-	TagsRestored          types.Int64 `tfsdk:"tags_restored"`
-	DeleteMarkersRestored types.Int64 `tfsdk:"delete_markers_restored"`
+	TagsRestored          types.Int64  `tfsdk:"tags_restored"`
+	DeleteMarkersRestored types.Int64  `tfsdk:"delete_markers_restored"`
+	RestorationPending    types.String `tfsdk:"restoration_pending"`
 
 	VersionsPending     types.Int64  `tfsdk:"versions_pending"`
 	VersionsUnencrypted types.Int64  `tfsdk:"versions_unencrypted"`

@@ -2,7 +2,7 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
+	"encoding/base64"
 	"fmt"
 	"time"
 
@@ -19,20 +19,15 @@ import (
 // versioned bucket, makes deleted objects visible again. The provider
 // records both right before the job (preserve.Take) and puts them back
 // after it (preserve.Restore). A restoration that fails keeps its
-// snapshot in the resource's private state: the resource is tainted, and
-// the next apply's destroy of it finishes the restoration before anything
-// else runs.
+// snapshot in the state attribute restoration_pending: the create error
+// taints the resource, and the destroy half of the next apply's
+// replacement finishes the restoration before the new job's snapshot is
+// taken. (Private state would not do: Terraform does not hand a tainted
+// object's private state to the destroy of its replacement, measured.)
 
-// privateSnapshot is the private state key of an unfinished restoration.
-const privateSnapshot = "restore_snapshot"
-
-// maxPrivateSnapshot bounds what goes into private state (about 30 bytes a
+// maxPendingRestoration bounds what goes into state (about 30 bytes a
 // tagged version, 90 a deleted object, compressed).
-const maxPrivateSnapshot = 16 << 20
-
-type savedSnapshot struct {
-	Snapshot []byte `json:"snapshot"` // preserve.Snapshot.Marshal
-}
+const maxPendingRestoration = 16 << 20
 
 // takeSnapshot records what the job will destroy, or returns nil when
 // preservation is off.
@@ -56,9 +51,7 @@ func (r *batchKeyrotateResource) takeSnapshot(ctx context.Context, m batchKeyrot
 
 // restore puts back what snap recorded, and records the counts in m. On
 // failure the snapshot goes into private state for the next apply.
-func (r *batchKeyrotateResource) restore(ctx context.Context, m *batchKeyrotateModel, snap *preserve.Snapshot, private interface {
-	SetKey(context.Context, string, []byte) diag.Diagnostics
-}, diags *diag.Diagnostics) {
+func (r *batchKeyrotateResource) restore(ctx context.Context, m *batchKeyrotateModel, snap *preserve.Snapshot, diags *diag.Diagnostics) {
 	res, err := preserve.Restore(ctx, r.clients.s3, snap)
 	m.TagsRestored = types.Int64Value(res.TagsRestored)
 	m.DeleteMarkersRestored = types.Int64Value(res.MarkersPut)
@@ -71,10 +64,10 @@ func (r *batchKeyrotateResource) restore(ctx context.Context, m *batchKeyrotateM
 		return
 	}
 	saved := "The resource is tainted; the next apply puts back the rest before it starts a new rotation."
-	if b, merr := snap.Marshal(); merr != nil || len(b) > maxPrivateSnapshot {
+	if b, merr := snap.Marshal(); merr != nil || len(b) > maxPendingRestoration {
 		saved = "The record of what to put back could not be kept (too large), so the next apply cannot finish it."
-	} else if v, jerr := json.Marshal(savedSnapshot{Snapshot: b}); jerr == nil {
-		diags.Append(private.SetKey(ctx, privateSnapshot, v)...)
+	} else {
+		m.RestorationPending = types.StringValue(base64.StdEncoding.EncodeToString(b))
 	}
 	if !r.clients.explain(err, "Putting back the tags and deleted objects failed after the rotation: "+res.String()+". "+saved, diags) {
 		diags.AddError("Rotation Side Effects Not Undone",
@@ -82,14 +75,17 @@ func (r *batchKeyrotateResource) restore(ctx context.Context, m *batchKeyrotateM
 	}
 }
 
-// finishRestore runs an unfinished restoration kept in private state, as
-// the destroy of a tainted rotation does.
-func (r *batchKeyrotateResource) finishRestore(ctx context.Context, data []byte, diags *diag.Diagnostics) {
-	var saved savedSnapshot
-	if err := json.Unmarshal(data, &saved); err != nil || len(saved.Snapshot) == 0 {
+// finishRestore runs an unfinished restoration kept in state, as the
+// destroy of a tainted rotation does.
+func (r *batchKeyrotateResource) finishRestore(ctx context.Context, pending types.String, diags *diag.Diagnostics) {
+	if pending.ValueString() == "" {
 		return
 	}
-	snap, err := preserve.Unmarshal(saved.Snapshot, preserve.Options{})
+	data, err := base64.StdEncoding.DecodeString(pending.ValueString())
+	var snap *preserve.Snapshot
+	if err == nil {
+		snap, err = preserve.Unmarshal(data, preserve.Options{})
+	}
 	if err != nil {
 		diags.AddWarning("Unfinished Restoration Unreadable", "The record of what a failed restoration left to put back could not be read, so it was not finished.\n\n"+err.Error())
 		return

@@ -131,9 +131,9 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 	plan.Attempts = types.Int64Value(int64(out.Attempts))
 	plan.setProgress(out.Progress)
 	plan.User = types.StringValue(r.clients.jobUser(ctx, out.JobID))
-	plan.TagsRestored, plan.DeleteMarkersRestored = types.Int64Null(), types.Int64Null()
+	plan.TagsRestored, plan.DeleteMarkersRestored, plan.RestorationPending = types.Int64Null(), types.Int64Null(), types.StringNull()
 	if err == nil && snap != nil && plan.Status.ValueString() == string(batchjob.StatusComplete) {
-		r.restore(ctx, &plan, snap, resp.Private, &resp.Diagnostics)
+		r.restore(ctx, &plan, snap, &resp.Diagnostics)
 	}
 	res := r.verify(ctx, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -230,11 +230,9 @@ func (r *batchKeyrotateResource) Delete(ctx context.Context, req resource.Delete
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if data, d := req.Private.GetKey(ctx, privateSnapshot); !d.HasError() && len(data) > 0 {
-		r.finishRestore(ctx, data, &resp.Diagnostics)
-		if resp.Diagnostics.HasError() {
-			return
-		}
+	r.finishRestore(ctx, state.RestorationPending, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	id := state.ID.ValueString()
 	p, err := batchjob.Fetch(ctx, r.clients.admin, id)

@@ -123,6 +123,11 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 
 			"tags_restored":           computedInt("Tag sets put back after the job (see `preserve_tags`)."),
 			"delete_markers_restored": computedInt("Delete markers put back on objects the job had made visible again (see `preserve_deleted`)."),
+			"restoration_pending": schema.StringAttribute{
+				Computed: true, Sensitive: true, // object names and tags
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "What a failed restoration left to put back (compressed, base64); null when nothing is. The resource is then tainted, and the next apply puts it back before it runs a new rotation.",
+			},
 
 			"versions_pending":     verifiedInt("SSE-KMS data versions in scope that are not under the target key (all of them for an `sse-s3` target)."),
 			"versions_unencrypted": verifiedInt("Data versions in scope without encryption. A rotation never encrypts plaintext (nor SSE-C), so these stay as they are."),
