@@ -125,7 +125,7 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"delete_markers_restored": computedInt("Delete markers put back on objects the job had made visible again (see `preserve_deleted`)."),
 			"restoration_pending": schema.StringAttribute{
 				Computed: true, Sensitive: true, // object names and tags
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 				MarkdownDescription: "What a failed restoration left to put back (compressed, base64); null when nothing is. The resource is then tainted, and the next apply puts it back before it runs a new rotation.",
 			},
 
