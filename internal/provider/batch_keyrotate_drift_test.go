@@ -1,11 +1,16 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/batchjob"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/inventory"
 )
 
@@ -54,5 +59,32 @@ output "unencrypted" { value = minio_batch_keyrotate.test.versions_unencrypted }
 	w.must(0, "plan", "-input=false", "-detailed-exitcode")
 	if got := strings.TrimSpace(w.must(0, "output", "-json", "pending")); got != "0" {
 		t.Errorf("after the second rotation pending = %s, want 0", got)
+	}
+}
+
+// TestAccBatchKeyrotate_versionsLeftBehindAreAnError: a version written
+// under the old key while the job runs, behind the job's listing, is not
+// rotated; the job completes, and verification makes the apply fail,
+// naming the version.
+func TestAccBatchKeyrotate_versionsLeftBehindAreAnError(t *testing.T) {
+	a := newAcc(t)
+	a.pace(300 * time.Millisecond)
+	bucket, oldKey, newKey := a.bucket(), a.key(), a.key()
+	a.put(inventory.Seed{Bucket: bucket, Names: inventory.Names("o-", 10), KMSKey: oldKey})
+	// Running means the job saved its first report, after its first
+	// object: its listing is past "a-late".
+	wrote := a.afterFirstJob(batchjob.StatusRunning, func() error {
+		return inventory.Put(context.Background(), a.s3, inventory.Seed{Bucket: bucket, Names: []string{"a-late"}, KMSKey: oldKey})
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: rotateConfig(bucket, newKey, ""),
+			ExpectError: regexp.MustCompile(`(?s)Error: Rotation Left Versions Behind.*` +
+				says(fmt.Sprintf("1 data versions under %s/ are still not under key %s. The first: a-late", bucket, newKey))),
+		}},
+	})
+	if err := <-wrote; err != nil {
+		t.Fatal(err)
 	}
 }
