@@ -63,16 +63,21 @@ func (r *batchKeyrotateResource) restore(ctx context.Context, m *batchKeyrotateM
 	if err == nil {
 		return
 	}
-	saved := "The resource is tainted; the next apply puts back the rest before it starts a new rotation."
-	if b, merr := snap.Marshal(); merr != nil || len(b) > maxPendingRestoration {
-		saved = "The record of what to put back could not be kept (too large), so the next apply cannot finish it."
-	} else {
-		m.RestorationPending = types.StringValue(base64.StdEncoding.EncodeToString(b))
-	}
+	saved := keepPending(m, snap)
 	if !r.clients.explain(err, "Putting back the tags and deleted objects failed after the rotation: "+res.String()+". "+saved, diags) {
 		diags.AddError("Rotation Side Effects Not Undone",
-			fmt.Sprintf("The rotation completed, but putting back what it changed failed: %s. %s\n\n%v", res, saved, err))
+			fmt.Sprintf("The rotation ended, but putting back what it changed failed: %s. %s\n\n%v", res, saved, err))
 	}
+}
+
+// keepPending keeps snap in m for the next apply, and says so.
+func keepPending(m *batchKeyrotateModel, snap *preserve.Snapshot) string {
+	b, err := snap.Marshal()
+	if err != nil || len(b) > maxPendingRestoration {
+		return "The record of what to put back could not be kept (too large), so the next apply cannot finish it."
+	}
+	m.RestorationPending = types.StringValue(base64.StdEncoding.EncodeToString(b))
+	return "The resource is tainted; the next apply puts back the rest before it starts a new rotation."
 }
 
 // finishRestore runs an unfinished restoration kept in state, as the

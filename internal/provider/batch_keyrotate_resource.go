@@ -132,8 +132,16 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 	plan.setProgress(out.Progress)
 	plan.User = types.StringValue(r.clients.jobUser(ctx, out.JobID))
 	plan.TagsRestored, plan.DeleteMarkersRestored, plan.RestorationPending = types.Int64Null(), types.Int64Null(), types.StringNull()
-	if err == nil && snap != nil && plan.Status.ValueString() == string(batchjob.StatusComplete) {
+	switch {
+	case snap == nil:
+	case plan.Status.ValueString() != string(batchjob.StatusRunning):
+		// Failed or canceled jobs re-sealed some versions too.
 		r.restore(ctx, &plan, snap, &resp.Diagnostics)
+	default:
+		// Interrupted or out of time while the job runs: restoring now
+		// would race it. The destroy of the tainted resource cancels the
+		// job, then restores.
+		keepPending(&plan, snap)
 	}
 	res := r.verify(ctx, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -230,28 +238,27 @@ func (r *batchKeyrotateResource) Delete(ctx context.Context, req resource.Delete
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	r.finishRestore(ctx, state.RestorationPending, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	// A job that still runs is canceled before an unfinished restoration
+	// is put back, so that the job cannot undo it again.
 	id := state.ID.ValueString()
 	p, err := batchjob.Fetch(ctx, r.clients.admin, id)
 	switch {
 	case batchjob.IsNoSuchJob(err):
-		return
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot Read Rotation Job",
 			fmt.Sprintf("Before removing job %s the provider must know whether it still runs, and reading its status failed. Try again when MinIO is reachable.\n\n%v", id, err))
 		return
-	case p.Status != batchjob.StatusRunning:
-		return // a finished rotation cannot be undone; forgetting it is all there is
+	case p.Status == batchjob.StatusRunning:
+		if err := r.clients.admin.CancelBatchJob(ctx, id); err != nil && !batchjob.IsNoSuchJob(err) {
+			resp.Diagnostics.AddError("Cannot Cancel Rotation Job",
+				fmt.Sprintf("Job %s is still running and canceling it failed. Cancel it with `mc batch cancel ALIAS %s`, or try again.\n\n%v", id, id, err))
+			return
+		}
+		resp.Diagnostics.Append(r.canceledWarning(ctx, state, p)...)
 	}
-	if err := r.clients.admin.CancelBatchJob(ctx, id); err != nil && !batchjob.IsNoSuchJob(err) {
-		resp.Diagnostics.AddError("Cannot Cancel Rotation Job",
-			fmt.Sprintf("Job %s is still running and canceling it failed. Cancel it with `mc batch cancel ALIAS %s`, or try again.\n\n%v", id, id, err))
-		return
-	}
-	resp.Diagnostics.Append(r.canceledWarning(ctx, state, p)...)
+	// A finished rotation cannot be undone; forgetting it is all there is,
+	// once what it changed besides the key is back.
+	r.finishRestore(ctx, state.RestorationPending, &resp.Diagnostics)
 }
 
 // canceledWarning says what a destroy left undone: the job's count, and
