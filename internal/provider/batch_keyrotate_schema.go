@@ -61,7 +61,8 @@ func verifiedString(doc string) schema.StringAttribute {
 func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Runs a MinIO batch `keyrotate` job: every matching object under `bucket`/`prefix` is re-sealed " +
-			"under the target key. Apply starts the job and waits until the server has finished it. " +
+			"under the target key. Apply starts the job, waits until the server has finished it, puts back what the job changes besides the key " +
+			"(tags, deleted objects) and counts every version in scope afterwards. " +
 			"Every argument of the job forces a new job; a rotation cannot be undone, so destroy only forgets a finished job " +
 			"(and cancels a running one).",
 		Attributes: map[string]schema.Attribute{
@@ -76,7 +77,8 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 			},
 			"wait_for_completion": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-				MarkdownDescription: "Wait until the job has finished (default). With `false`, apply returns once the job is accepted and later refreshes follow its progress.",
+				MarkdownDescription: "Wait until the job has finished (default). With `false`, apply returns once the job is accepted and later refreshes follow its progress; " +
+					"nothing can then be put back after the job, so `preserve_tags` and `preserve_deleted` must be set to `false`.",
 			},
 			"stall_timeout": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(defaultStallTimeout),
