@@ -41,3 +41,15 @@ output "status" {
 output "objects_rotated" {
   value = minio_batch_keyrotate.quickstart.objects_rotated
 }
+
+output "tags_restored" {
+  value = minio_batch_keyrotate.quickstart.tags_restored
+}
+
+output "delete_markers_restored" {
+  value = minio_batch_keyrotate.quickstart.delete_markers_restored
+}
+
+output "versions_pending" {
+  value = minio_batch_keyrotate.quickstart.versions_pending
+}

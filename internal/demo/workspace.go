@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -161,13 +164,49 @@ func (w *workspace) lock(ctx context.Context) error {
 }
 
 func (w *workspace) run(ctx context.Context, args ...string) error {
+	_, _, err := w.runCode(ctx, args...)
+	return err
+}
+
+// runCode runs the CLI like run and also returns its exit code (-1 when it
+// did not run) and output, for commands whose exit code is an answer:
+// `plan -detailed-exitcode` exits 2 when it proposes changes.
+func (w *workspace) runCode(ctx context.Context, args ...string) (int, string, error) {
+	var out bytes.Buffer
 	cmd := exec.CommandContext(ctx, w.bin, args...)
 	cmd.Dir, cmd.Env = w.dir, w.env
-	cmd.Stdout, cmd.Stderr = w.stdout, w.stderr
+	cmd.Stdout, cmd.Stderr = io.MultiWriter(w.stdout, &out), io.MultiWriter(w.stderr, &out)
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("%s %s: %w", filepath.Base(w.bin), args[0], err)
+		code, exit := -1, (*exec.ExitError)(nil)
+		if errors.As(err, &exit) {
+			code = exit.ExitCode()
+		}
+		return code, out.String(), fmt.Errorf("%s %s: %w", filepath.Base(w.bin), args[0], err)
 	}
-	return nil
+	return 0, out.String(), nil
+}
+
+// numbers reads the configuration's number outputs (null as nil), without
+// showing them: the demo prints them in its own table.
+func (w *workspace) numbers(ctx context.Context) (map[string]*int64, error) {
+	cmd := exec.CommandContext(ctx, w.bin, "output", "-json", "-no-color")
+	cmd.Dir, cmd.Env, cmd.Stderr = w.dir, w.env, w.stderr
+	b, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("%s output: %w", filepath.Base(w.bin), err)
+	}
+	var outputs map[string]struct{ Value json.RawMessage }
+	if err := json.Unmarshal(b, &outputs); err != nil {
+		return nil, fmt.Errorf("reading terraform output -json: %w", err)
+	}
+	n := map[string]*int64{}
+	for name, o := range outputs {
+		var v *int64
+		if json.Unmarshal(o.Value, &v) == nil {
+			n[name] = v
+		}
+	}
+	return n, nil
 }
 
 func (w *workspace) remove() { os.RemoveAll(w.root) }
