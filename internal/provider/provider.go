@@ -197,11 +197,12 @@ func (p *minioProvider) Configure(ctx context.Context, req provider.ConfigureReq
 }
 
 func (p *minioProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewBatchKeyrotateResource, NewKESKeyResource}
+	return []func() resource.Resource{NewBatchKeyrotateResource, NewKESKeyResource, NewBucketEncryptionResource}
 }
 
 func (p *minioProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{NewBatchJobStatusDataSource, NewBatchJobsDataSource, NewKESKeysDataSource,
+		NewKMSKeyUsageDataSource,
 		NewKeyrotatePreviewDataSource}
 }
 

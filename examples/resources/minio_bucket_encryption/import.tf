@@ -1,0 +1,4 @@
+import {
+  to = minio_bucket_encryption.finance
+  id = "finance"
+}
