@@ -181,3 +181,18 @@ func kvBlocks(block string, kv ...string) string {
 	}
 	return b.String()
 }
+
+// emptyBucket removes every version of every object, so that a key they
+// were sealed under may be retired when the test ends.
+func (a *acc) emptyBucket(bucket string) {
+	a.t.Helper()
+	ctx := a.ctx()
+	for o := range a.s3.ListObjects(ctx, bucket, minio.ListObjectsOptions{Recursive: true, WithVersions: true}) {
+		if o.Err != nil {
+			a.t.Fatal(o.Err)
+		}
+		if err := a.s3.RemoveObject(ctx, bucket, o.Key, minio.RemoveObjectOptions{VersionID: o.VersionID}); err != nil {
+			a.t.Fatal(err)
+		}
+	}
+}

@@ -359,19 +359,9 @@ func TestAccBucketEncryption_missingBucket(t *testing.T) {
 // it and points the bucket's default at it in one apply, through
 // references: the objects that were there and the objects written
 // afterwards are all under the new key.
-func TestAccBucketEncryption_withRotation(t *testing.T) {
-	a := newAcc(t)
-	bucket, oldKey, newKey := a.bucket(), a.key(), randomName("tf-next-")
-	names := inventory.Names("o-", 20)
-	a.put(inventory.Seed{Bucket: bucket, Names: names, KMSKey: oldKey})
-	objects := a.defaultSealed(bucket)
-	for _, n := range names {
-		objects.want[n] = newKey
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: kesKeyConfig(newKey, "allow_destroy = true") + fmt.Sprintf(`
+// withRotationConfig is a bucket default and a rotation to the test key.
+func withRotationConfig(bucket string) string {
+	return fmt.Sprintf(`
 resource "minio_bucket_encryption" "test" {
   bucket = %[1]q
   encryption {
@@ -386,10 +376,30 @@ resource "minio_batch_keyrotate" "test" {
     type = "sse-kms"
     key  = minio_kes_key.test.name
   }
-}`, bucket),
+}`, bucket)
+}
+
+func TestAccBucketEncryption_withRotation(t *testing.T) {
+	a := newAcc(t)
+	bucket, oldKey, newKey := a.bucket(), a.key(), randomName("tf-next-")
+	names := inventory.Names("o-", 20)
+	a.put(inventory.Seed{Bucket: bucket, Names: names, KMSKey: oldKey})
+	objects := a.defaultSealed(bucket)
+	for _, n := range names {
+		objects.want[n] = newKey
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: kesKeyConfig(newKey, "allow_destroy = true") + withRotationConfig(bucket),
 			ConfigStateChecks: append(bucketEncKeyState("sse-kms", knownvalue.StringExact(newKey)),
 				stateValue("objects_rotated", knownvalue.Int64Exact(int64(len(names))))),
 			Check: resource.ComposeTestCheckFunc(a.checkBucketEncDefault(bucket, newKey), objects.kept(), objects.write(newKey)),
+		}, {
+			// The key seals the objects: the destroy at the end retires it
+			// only once they are gone.
+			PreConfig: func() { a.emptyBucket(bucket) },
+			Config:    kesKeyConfig(newKey, "allow_destroy = true") + withRotationConfig(bucket),
 		}},
 	})
 }

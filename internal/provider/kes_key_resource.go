@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -14,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/minio/kes-go"
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
@@ -32,12 +35,19 @@ type kesKeyResource struct {
 func NewKESKeyResource() resource.Resource { return &kesKeyResource{} }
 
 type kesKeyModel struct {
-	ID           types.String `tfsdk:"id"`
-	Name         types.String `tfsdk:"name"`
-	AllowDestroy types.Bool   `tfsdk:"allow_destroy"`
-	CreatedAt    types.String `tfsdk:"created_at"`
-	CreatedBy    types.String `tfsdk:"created_by"`
+	ID           types.String   `tfsdk:"id"`
+	Name         types.String   `tfsdk:"name"`
+	AllowDestroy types.Bool     `tfsdk:"allow_destroy"`
+	CreatedAt    types.String   `tfsdk:"created_at"`
+	CreatedBy    types.String   `tfsdk:"created_by"`
+	Timeouts     timeouts.Value `tfsdk:"timeouts"`
 }
+
+// defaultKESKeyDeleteTimeout bounds the usage check before a deletion.
+const defaultKESKeyDeleteTimeout = 30 * time.Minute
+
+// kesKeyTimeoutsType is the object type of the timeouts block.
+var kesKeyTimeoutsType = map[string]attr.Type{"delete": types.StringType}
 
 func (r *kesKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_kes_key"
@@ -47,10 +57,16 @@ func (r *kesKeyResource) Configure(_ context.Context, req resource.ConfigureRequ
 	r.clients = clientsFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (r *kesKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *kesKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A master key in KES, through the provider's `kes` block. Objects sealed under a key can only be read while the key " +
-			"exists: destroy refuses unless `allow_destroy = true`. A key deleted outside Terraform drops out of state, and the next plan creates " +
+			"exists: destroy refuses unless `allow_destroy = true`, and even then deletes the key only after checking that nothing in MinIO still uses it. " +
+			"That check (the one `minio_kms_key_usage` runs) lists every version of every bucket the provider's credentials can list and reads each bucket's " +
+			"default encryption: one versioned listing of the whole deployment (1,000 versions a request, plus one or two requests per bucket), bounded by " +
+			"`timeouts.delete`. Any version sealed under the key, any bucket whose default encryption names it, or the key being MinIO's KMS default key " +
+			"refuses the destroy, naming the buckets and their counts, and deletes nothing; so does a check that fails or runs out of time. " +
+			keyUsageBlindSpots + " " +
+			"A key deleted outside Terraform drops out of state, and the next plan creates " +
 			"a **new** key of the same name, which cannot decrypt what the old one sealed.",
 		Attributes: map[string]schema.Attribute{
 			"id": computedString("The key name."),
@@ -61,12 +77,18 @@ func (r *kesKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			},
 			"allow_destroy": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "Allow destroy to delete the key. Default false: objects may still be sealed under it, and deleting it makes them unreadable for good.",
+				MarkdownDescription: "Allow destroy to delete the key. Default false: objects may still be sealed under it, and deleting it makes them unreadable for good. " +
+					"With true, destroy first checks every bucket and still refuses while anything it can see uses the key.",
 			},
 			"created_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When KES created the key (RFC 3339).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"created_by": schema.StringAttribute{Computed: true, MarkdownDescription: "The KES identity that created the key.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Delete: true,
+				DeleteDescription: "How long destroy may spend checking that nothing uses the key before deleting it (default `" +
+					defaultKESKeyDeleteTimeout.String() + "`). A check that runs out of time refuses the destroy."}),
 		},
 	}
 }
@@ -154,6 +176,27 @@ func (r *kesKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 				"use `terraform state rm`.", name))
 		return
 	}
+	// Never delete on doubt: the key goes only after a complete check
+	// found nothing in MinIO that uses it.
+	timeout, d := m.Timeouts.Delete(ctx, defaultKESKeyDeleteTimeout)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	tflog.Info(ctx, "checking that nothing in MinIO uses the key before deleting it", map[string]any{"key": name, "timeout": timeout.String()})
+	rep, ok := r.clients.keyUsage(ctx, name,
+		fmt.Sprintf("Key %q was not deleted: the check of what still uses it did not finish, and the provider does not delete a key it could not check.", name),
+		fmt.Sprintf("The delete timeout is %s: raise it in the resource's timeouts block (timeouts { delete = \"2h\" }), apply, then destroy again.", timeout),
+		&resp.Diagnostics)
+	if !ok {
+		return
+	}
+	if rep.InUse() {
+		resp.Diagnostics.AddError("Key In Use", keyInUseDetail(rep))
+		return
+	}
 	if err := r.clients.kes.Client.DeleteKey(ctx, name); err != nil && !errors.Is(err, kes.ErrKeyNotFound) {
 		if !r.clients.explainKES(err, fmt.Sprintf("Key %q was not deleted.", name), &resp.Diagnostics) {
 			resp.Diagnostics.AddError("Cannot Delete KES Key",
@@ -166,7 +209,8 @@ func (r *kesKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 	if !kesConfigured(r.clients, "minio_kes_key", &resp.Diagnostics) {
 		return
 	}
-	m := kesKeyModel{Name: types.StringValue(req.ID), AllowDestroy: types.BoolValue(false)}
+	m := kesKeyModel{Name: types.StringValue(req.ID), AllowDestroy: types.BoolValue(false),
+		Timeouts: timeouts.Value{Object: types.ObjectNull(kesKeyTimeoutsType)}}
 	if err := r.describe(ctx, &m); err != nil {
 		resp.Diagnostics.AddError("Cannot Import KES Key", fmt.Sprintf("KES has no readable key %q.\n\n%v", req.ID, err))
 		return

@@ -145,17 +145,18 @@ func TestAccKESKey_rotateToNewKeyInOneApply(t *testing.T) {
 	names := inventory.Names("o-", 40)
 	a.put(inventory.Seed{Bucket: bucket, Names: names, KMSKey: oldKey})
 	before := a.hashes(bucket)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: kesKeyConfig(newKey, "allow_destroy = true") + fmt.Sprintf(`
+	config := kesKeyConfig(newKey, "allow_destroy = true") + fmt.Sprintf(`
 resource "minio_batch_keyrotate" "test" {
   bucket     = %q
   encryption {
     type = "sse-kms"
     key  = minio_kes_key.test.name
   }
-}`, bucket),
+}`, bucket)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
 			ConfigStateChecks: []statecheck.StateCheck{
 				stateValue("status", knownvalue.StringExact("complete")),
 				stateValue("objects_rotated", knownvalue.Int64Exact(40)),
@@ -164,6 +165,11 @@ resource "minio_batch_keyrotate" "test" {
 				a.checkObjects(bucket, keysOf(names, newKey)),
 				a.checkBytesUnchanged(bucket, before),
 			),
+		}, {
+			// The key seals the objects: the destroy at the end retires it
+			// only once they are gone.
+			PreConfig: func() { a.emptyBucket(bucket) },
+			Config:    config,
 		}},
 	})
 }
