@@ -58,7 +58,13 @@ func newCLIWorkspaceOn(t *testing.T, stack *teststack.Stack, files map[string]st
 	dir := t.TempDir()
 	rc := filepath.Join(dir, ".terraformrc")
 	files[rc] = fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", "minio-keyrotate/minio", bin)
-	files["providers.tf"] = "terraform {\n  required_providers {\n    minio = { source = \"minio-keyrotate/minio\" }\n  }\n}\n"
+	declared := false
+	for _, content := range files {
+		declared = declared || strings.Contains(content, "required_providers")
+	}
+	if !declared {
+		files["providers.tf"] = "terraform {\n  required_providers {\n    minio = { source = \"minio-keyrotate/minio\" }\n  }\n}\n"
+	}
 	for name, content := range files {
 		p := name
 		if !filepath.IsAbs(p) {
