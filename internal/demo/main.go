@@ -156,12 +156,13 @@ func rotate(ctx context.Context, tf *workspace, s3 *minio.Client, args, vars []s
 // with want (0: no changes, 2: changes), returning its output.
 func plan(ctx context.Context, tf *workspace, args []string, want int) (string, error) {
 	code, out, err := tf.runCode(ctx, append([]string{"plan", "-detailed-exitcode", "-input=false", "-no-color"}, args...)...)
-	switch {
-	case code == want:
+	if code == want {
 		return out, nil
-	case code == 0:
+	}
+	switch code {
+	case 0:
 		return out, fmt.Errorf("the plan proposes no changes (exit code 0), want exit code %d", want)
-	case code == 2:
+	case 2:
 		return out, fmt.Errorf("the plan proposes changes (exit code 2), want exit code %d", want)
 	}
 	return out, err

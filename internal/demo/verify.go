@@ -125,7 +125,7 @@ func compare(ctx context.Context, c *minio.Client, before snapshot, counters map
 	}
 	var stillDeleted, newestBytes int
 	for name := range before.deleted {
-		if _, err := read(ctx, c, bucket, name, ""); err == errDeleted {
+		if _, err := read(ctx, c, bucket, name, ""); errors.Is(err, errDeleted) {
 			stillDeleted++
 		} else if err != nil {
 			return nil, err
@@ -134,7 +134,7 @@ func compare(ctx context.Context, c *minio.Client, before snapshot, counters map
 	for name, sum := range before.newest {
 		if got, err := read(ctx, c, bucket, name, ""); err == nil && got == sum {
 			newestBytes++
-		} else if err != nil && err != errDeleted {
+		} else if err != nil && !errors.Is(err, errDeleted) {
 			return nil, err
 		}
 	}

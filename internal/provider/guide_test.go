@@ -73,6 +73,13 @@ func TestAccGuide_rotatingToANewKESKey(t *testing.T) {
 	if err := a.checkBytesUnchanged("finance", before)(nil); err != nil {
 		t.Errorf("after the old key was deleted: %v", err)
 	}
+	// A write without encryption headers lands under the new key.
+	if _, err := a.s3.PutObject(ctx, "finance", "written-after", strings.NewReader("new"), 3, minio.PutObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.checkObjects("finance", map[string]string{"written-after": "finance-2026-11"})(nil); err != nil {
+		t.Error(err)
+	}
 	// The new key seals the data: the test's own clean-up must not (and
 	// could not) delete it, only forget it.
 	w.must(0, "state", "rm", "minio_kes_key.finance_2026_11")
