@@ -347,7 +347,9 @@ func TestAccBucketEncryption_missingBucket(t *testing.T) {
 					says(fmt.Sprintf(`has no bucket %q. The default encryption of bucket %q was not changed. Create the bucket first`, missing, missing))),
 			},
 			{
-				Config: bucketEncConfig(plain, "sse-s3", ""), ResourceName: bucketEncAddr, ImportState: true, ImportStateId: plain,
+				// An import block, not an import step: OpenTofu's import step
+				// in a fresh directory cannot resolve this provider.
+				Config:      fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", bucketEncAddr, plain) + bucketEncConfig(plain, "sse-s3", ""),
 				ExpectError: regexp.MustCompile(`(?s)Error: Bucket Has No Default Encryption.*` + says(fmt.Sprintf(`Bucket %q has no default encryption`, plain))),
 			},
 		},
@@ -355,10 +357,6 @@ func TestAccBucketEncryption_missingBucket(t *testing.T) {
 	a.mustBucketEncDefault(plain, "none")
 }
 
-// TestAccBucketEncryption_withRotation creates a key, rotates a bucket to
-// it and points the bucket's default at it in one apply, through
-// references: the objects that were there and the objects written
-// afterwards are all under the new key.
 // withRotationConfig is a bucket default and a rotation to the test key.
 func withRotationConfig(bucket string) string {
 	return fmt.Sprintf(`
@@ -379,6 +377,10 @@ resource "minio_batch_keyrotate" "test" {
 }`, bucket)
 }
 
+// TestAccBucketEncryption_withRotation creates a key, rotates a bucket to
+// it and points the bucket's default at it in one apply, through
+// references: the objects that were there and the objects written
+// afterwards are all under the new key.
 func TestAccBucketEncryption_withRotation(t *testing.T) {
 	a := newAcc(t)
 	bucket, oldKey, newKey := a.bucket(), a.key(), randomName("tf-next-")

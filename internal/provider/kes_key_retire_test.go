@@ -180,11 +180,9 @@ func TestAccKESKey_retireMinIODefaultKey(t *testing.T) {
 		CheckDestroy:             a.checkKESKey(def, true),
 		Steps: []resource.TestStep{
 			{
-				Config:             kesKeyConfig(def, "allow_destroy = true"),
-				ResourceName:       kesKeyAddr,
-				ImportState:        true,
-				ImportStateId:      def,
-				ImportStatePersist: true,
+				// An import block, not an import step: OpenTofu's import step
+				// in a fresh directory cannot resolve this provider.
+				Config: fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", kesKeyAddr, def) + kesKeyConfig(def, "allow_destroy = true"),
 			},
 			{
 				Config: kesKeyConfig(def, "allow_destroy = true"),
