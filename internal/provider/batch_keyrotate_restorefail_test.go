@@ -16,6 +16,32 @@ import (
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/teststack"
 )
 
+// taggedVersioned turns versioning on and writes n objects under key, each
+// tagged with its number; every deleteEvery-th one (0: none) is deleted.
+func (a *acc) taggedVersioned(bucket, key string, n, deleteEvery int) {
+	a.t.Helper()
+	ctx := a.ctx()
+	if err := a.s3.EnableVersioning(ctx, bucket); err != nil {
+		a.t.Fatal(err)
+	}
+	sse, err := encrypt.NewSSEKMS(key, nil)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	for i := range n {
+		name, body := fmt.Sprintf("o-%02d", i), []byte(fmt.Sprintf("object %d", i))
+		opts := minio.PutObjectOptions{ServerSideEncryption: sse, UserTags: map[string]string{"n": fmt.Sprint(i)}}
+		if _, err := a.s3.PutObject(ctx, bucket, name, bytes.NewReader(body), int64(len(body)), opts); err != nil {
+			a.t.Fatal(err)
+		}
+		if deleteEvery > 0 && i%deleteEvery == 0 {
+			if err := a.s3.RemoveObject(ctx, bucket, name, minio.RemoveObjectOptions{}); err != nil {
+				a.t.Fatal(err)
+			}
+		}
+	}
+}
+
 // noTaggingPolicy allows everything the provider does but putting tags
 // back, so that a restoration fails after the job has run, every time.
 const noTaggingPolicy = `{"Version":"2012-10-17","Statement":[
@@ -33,20 +59,7 @@ func TestAccBatchKeyrotate_failedRestorationIsFinishedByNextApply(t *testing.T) 
 	a := newAcc(t)
 	ctx := a.ctx()
 	bucket, oldKey, newKey := a.bucket(), a.key(), a.key()
-	if err := a.s3.EnableVersioning(ctx, bucket); err != nil {
-		t.Fatal(err)
-	}
-	sse, err := encrypt.NewSSEKMS(oldKey, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range 10 {
-		body := fmt.Sprintf("object %d", i)
-		opts := minio.PutObjectOptions{ServerSideEncryption: sse, UserTags: map[string]string{"n": fmt.Sprint(i)}}
-		if _, err := a.s3.PutObject(ctx, bucket, fmt.Sprintf("o-%d", i), bytes.NewReader([]byte(body)), int64(len(body)), opts); err != nil {
-			t.Fatal(err)
-		}
-	}
+	a.taggedVersioned(bucket, oldKey, 10, 0)
 	before, _ := versionsOf(ctx, t, a.s3, bucket)
 
 	user, secret := teststack.RandomName("bot-"), teststack.RandomName("secret-")
@@ -103,25 +116,7 @@ func TestAccBatchKeyrotate_minioKilledBeforeRestoration(t *testing.T) {
 	a := newAcc(t)
 	ctx := a.ctx()
 	bucket, oldKey, newKey := a.bucket(), a.key(), a.key()
-	if err := a.s3.EnableVersioning(ctx, bucket); err != nil {
-		t.Fatal(err)
-	}
-	sse, err := encrypt.NewSSEKMS(oldKey, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range 40 {
-		name, body := fmt.Sprintf("o-%02d", i), []byte(fmt.Sprintf("object %d", i))
-		opts := minio.PutObjectOptions{ServerSideEncryption: sse, UserTags: map[string]string{"n": fmt.Sprint(i)}}
-		if _, err := a.s3.PutObject(ctx, bucket, name, bytes.NewReader(body), int64(len(body)), opts); err != nil {
-			t.Fatal(err)
-		}
-		if i%4 == 0 {
-			if err := a.s3.RemoveObject(ctx, bucket, name, minio.RemoveObjectOptions{}); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	a.taggedVersioned(bucket, oldKey, 40, 4)
 	before, deletedBefore := versionsOf(ctx, t, a.s3, bucket)
 
 	killed := a.afterFirstJob(batchjob.StatusComplete, func() error {

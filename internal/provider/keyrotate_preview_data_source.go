@@ -138,24 +138,17 @@ func (d *keyrotatePreviewDataSource) Schema(_ context.Context, _ datasource.Sche
 				MarkdownDescription: "Narrows the scope exactly as the resource's `filter` block does, with the same arguments and checks. " +
 					"Time filters must all hold; then an object matches when any `tag` block matches, or else when any `metadata` block matches.",
 				Attributes: map[string]schema.Attribute{
-					"newer_than": schema.StringAttribute{Optional: true,
-						MarkdownDescription: "Only objects modified less than this long ago. Units `d`, `h`, `m`, `s`, `ms`, combinable in that order, each at most once, without spaces or signs: `7d`, `7d12h`, `90m`."},
-					"older_than": schema.StringAttribute{Optional: true,
-						MarkdownDescription: "Only objects modified at least this long ago. Same units as `newer_than`."},
-					"created_after": schema.StringAttribute{Optional: true,
-						MarkdownDescription: "Only objects modified at or after this RFC 3339 time."},
-					"created_before": schema.StringAttribute{Optional: true,
-						MarkdownDescription: "Only objects modified at or before this RFC 3339 time."},
+					"newer_than":     schema.StringAttribute{Optional: true, MarkdownDescription: docNewerThan},
+					"older_than":     schema.StringAttribute{Optional: true, MarkdownDescription: docOlderThan},
+					"created_after":  schema.StringAttribute{Optional: true, MarkdownDescription: docCreatedAfter},
+					"created_before": schema.StringAttribute{Optional: true, MarkdownDescription: docCreatedBefore},
 					"kms_key": schema.StringAttribute{Optional: true,
 						MarkdownDescription: "**Refused**, as in the resource: the pinned MinIO never applies this filter and would rotate objects under every key; " +
 							"narrow by `prefix` or `tag` instead, and read `by_key` for the keys in scope."},
 				},
 				Blocks: map[string]schema.Block{
-					"tag": previewKVBlock("An object tag pattern, repeatable; an object matches when any `tag` block matches one of its tags. Cannot be combined with `metadata` (the server would ignore `metadata`).",
-						"Tag key, compared case-insensitively.", "Tag value pattern: `*` matches any run of characters, `?` one character."),
-					"metadata": previewKVBlock("A metadata pattern, repeatable; an object matches when any `metadata` block matches.",
-						"A standard header (`content-type`, `cache-control`, ...), or a user metadata name (`dept` or `x-amz-meta-dept`).",
-						"Value pattern: `*` matches any run of characters, `?` one character."),
+					"tag":      previewKVBlock(docTag, docTagKey, docPattern),
+					"metadata": previewKVBlock(docMetadata, docMetadataKey, docPattern),
 				},
 			},
 			"encryption": schema.SingleNestedBlock{
