@@ -1,4 +1,13 @@
-# Gate on a rotation: stop the run unless the job completed.
+resource "minio_batch_keyrotate" "finance" {
+  bucket = "finance"
+
+  encryption {
+    type = "sse-kms"
+    key  = "finance-2026-11"
+  }
+}
+
+# Gate on the rotation: stop the run unless the job completed.
 data "minio_batch_job_status" "finance" {
   id = minio_batch_keyrotate.finance.id
 
