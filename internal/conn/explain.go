@@ -30,7 +30,7 @@ func (r Resolved) Explain(err error) (Failure, bool) {
 		f.Detail = fmt.Sprintf("The server at %s ended the TLS handshake with an alert: it may demand a client certificate, which the provider does not send, "+
 			"or not be MinIO. Check that %s is MinIO's address.", addr, r.setting("endpoint"))
 	case untrusted:
-		f.Summary, f.Field = "MinIO Certificate Not Trusted", "ca_file"
+		f.Summary, f.Field = "MinIO Certificate Not Trusted", r.caField()
 		f.Detail = fmt.Sprintf("MinIO at %s presents a certificate signed by a CA this machine does not trust. ", addr) + r.caAdvice()
 	case wrongHost:
 		f.Summary, f.Field = "MinIO Certificate Not Trusted", "endpoint"
@@ -107,11 +107,22 @@ func (r Resolved) portNote() string {
 // caAdvice says which CA setting to change, and mentions insecure only as
 // what it is.
 func (r Resolved) caAdvice() string {
-	s := "Point " + r.setting("ca_file") + " at a PEM file of the CA that signed MinIO's certificate."
-	if src := r.Source("ca_file"); src != "" {
-		s = "The CA file set by " + src + " did not sign it. Point " + r.setting("ca_file") + " at a PEM file of the CA that signed MinIO's certificate."
+	s := "Point " + r.setting("ca_file") + " at a PEM file of the CA that signed MinIO's certificate, or set ca_pem to its content."
+	switch {
+	case r.Source("ca_pem") != "":
+		s = "The CA certificate set by " + r.Source("ca_pem") + " did not sign it. Set " + r.setting("ca_pem") + " to the PEM certificate of the CA that signed MinIO's certificate."
+	case r.Source("ca_file") != "":
+		s = "The CA file set by " + r.Source("ca_file") + " did not sign it. Point " + r.setting("ca_file") + " at a PEM file of the CA that signed MinIO's certificate."
 	}
 	return s + " Setting " + r.setting("insecure") + " skips the check, but is only for tests: anyone on the path could then read the credentials."
+}
+
+// caField is the CA argument in use: ca_pem when that set the CA.
+func (r Resolved) caField() string {
+	if r.Source("ca_pem") != "" {
+		return "ca_pem"
+	}
+	return "ca_file"
 }
 
 // schemeField is the argument that chose the scheme: the endpoint's URL

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
+	"os"
 
 	"github.com/minio/kes-go"
 )
@@ -18,7 +19,11 @@ type KESSettings struct {
 	ClientCertFile string
 	ClientKeyFile  string
 	CAFile         string
-	Insecure       bool
+	// The PEM twins of the files above, for runs without files.
+	ClientCertPEM string
+	ClientKeyPEM  string
+	CAPEM         string
+	Insecure      bool
 }
 
 // kesEnv names the variables that set KES arguments not set in
@@ -29,6 +34,9 @@ var kesEnv = map[string]string{
 	"kes.client_cert_file": "KES_CLIENT_CERT",
 	"kes.client_key_file":  "KES_CLIENT_KEY",
 	"kes.ca_file":          "KES_CACERT_FILE",
+	"kes.client_cert_pem":  "KES_CLIENT_CERT_PEM",
+	"kes.client_key_pem":   "KES_CLIENT_KEY_PEM",
+	"kes.ca_pem":           "KES_CACERT_PEM",
 }
 
 // KESEnvName is the variable that can set a kes block field, for docs.
@@ -47,7 +55,7 @@ type KESConn struct {
 	Endpoint string // as resolved: https://host[:port]
 
 	identity kes.Identity      // the client certificate's, which KES policies name
-	auth     string            // "kes.api_key" or "kes.client_cert_file"
+	auth     string            // "kes.api_key", "kes.client_cert_file" or "kes.client_cert_pem"
 	secret   string            // the API key, kept out of every message
 	sources  map[string]string // field -> field, or the variable that set it
 }
@@ -62,12 +70,27 @@ func (k *KESConn) Source(field string) string { return k.sources[field] }
 // Nothing is contacted.
 func (s KESSettings) ResolveKES(lookup func(string) (string, bool)) (*KESConn, []Problem) {
 	sources := map[string]string{}
-	for field, v := range map[string]*string{"kes.endpoint": &s.Endpoint, "kes.api_key": &s.APIKey,
-		"kes.client_cert_file": &s.ClientCertFile, "kes.client_key_file": &s.ClientKeyFile, "kes.ca_file": &s.CAFile} {
-		if *v != "" {
+	texts := map[string]*string{"kes.endpoint": &s.Endpoint, "kes.api_key": &s.APIKey,
+		"kes.client_cert_file": &s.ClientCertFile, "kes.client_key_file": &s.ClientKeyFile, "kes.ca_file": &s.CAFile,
+		"kes.client_cert_pem": &s.ClientCertPEM, "kes.client_key_pem": &s.ClientKeyPEM, "kes.ca_pem": &s.CAPEM}
+	inConfig := map[string]bool{}
+	for field, v := range texts {
+		inConfig[field] = *v != ""
+	}
+	for field, v := range texts {
+		switch {
+		case *v != "":
 			sources[field] = field
-		} else if *v, _ = lookup(kesEnv[field]); *v != "" {
-			sources[field] = kesEnv[field]
+		case inConfig[twins[field]]:
+		default:
+			if *v, _ = lookup(kesEnv[field]); *v != "" {
+				sources[field] = kesEnv[field]
+			}
+		}
+	}
+	for _, pair := range [][2]string{{"kes.client_cert_file", "kes.client_cert_pem"}, {"kes.client_key_file", "kes.client_key_pem"}, {"kes.ca_file", "kes.ca_pem"}} {
+		if sources[pair[0]] != "" && sources[pair[1]] != "" {
+			return nil, []Problem{bothSet("Conflicting KES Settings", pair[0], pair[1], sources, kesEnv[pair[1]])}
 		}
 	}
 	problem := func(field, summary, detail string) []Problem {
@@ -80,15 +103,16 @@ func (s KESSettings) ResolveKES(lookup func(string) (string, bool)) (*KESConn, [
 		return nil, problem("kes.endpoint", "Invalid KES Endpoint",
 			fmt.Sprintf("%q is not a KES endpoint. KES speaks only HTTPS: use https://host:port, e.g. https://kes.example.com:7373.", s.Endpoint))
 	}
-	byKey, byCert := s.APIKey != "", s.ClientCertFile != "" || s.ClientKeyFile != ""
+	byKey := s.APIKey != ""
+	byCert := s.ClientCertFile != "" || s.ClientKeyFile != "" || s.ClientCertPEM != "" || s.ClientKeyPEM != ""
 	var cert tls.Certificate
 	switch {
 	case byKey && byCert:
 		return nil, problem("kes.api_key", "Conflicting KES Credentials",
-			"Set either api_key (KES_API_KEY) or client_cert_file and client_key_file (KES_CLIENT_CERT, KES_CLIENT_KEY), not both.")
+			"Set either api_key (KES_API_KEY) or a client certificate (client_cert_file and client_key_file, or their PEM twins client_cert_pem and client_key_pem), not both.")
 	case !byKey && !byCert:
 		return nil, problem("kes.api_key", "Missing KES Credentials",
-			"KES authenticates clients by an API key (kes:v1:..., from `kes identity new`) or a client certificate. Set api_key (KES_API_KEY), or client_cert_file and client_key_file.")
+			"KES authenticates clients by an API key (kes:v1:..., from `kes identity new`) or a client certificate. Set api_key (KES_API_KEY), or client_cert_file and client_key_file (or their PEM twins client_cert_pem and client_key_pem).")
 	case byKey:
 		key, err := kes.ParseAPIKey(s.APIKey)
 		if err != nil {
@@ -98,30 +122,68 @@ func (s KESSettings) ResolveKES(lookup func(string) (string, bool)) (*KESConn, [
 			return nil, problem("kes.api_key", "Invalid KES API Key", "No client certificate could be made from api_key.\n\n"+err.Error())
 		}
 	default:
-		if s.ClientCertFile == "" || s.ClientKeyFile == "" {
-			return nil, problem("kes.client_cert_file", "Incomplete KES Client Certificate", "Set both client_cert_file and client_key_file.")
-		}
-		var err error
-		if cert, err = tls.LoadX509KeyPair(s.ClientCertFile, s.ClientKeyFile); err != nil {
-			return nil, problem("kes.client_cert_file", "Unusable KES Client Certificate",
-				"client_cert_file and client_key_file must name a readable PEM certificate and its private key.\n\n"+err.Error())
+		var p *Problem
+		if cert, p = clientCertificate(s); p != nil {
+			return nil, []Problem{*p}
 		}
 	}
-	cfg, p := tlsConfig(s.CAFile, s.Insecure)
+	cfg, p := tlsConfig(caSource{file: s.CAFile, pem: s.CAPEM, fileField: "kes.ca_file", pemField: "kes.ca_pem"}, s.Insecure)
 	if p != nil {
-		p.Field, p.Env = "kes.ca_file", kesEnv["kes.ca_file"]
+		p.Env = kesEnv[p.Field]
 		return nil, []Problem{*p}
 	}
 	cfg.Certificates = []tls.Certificate{cert}
 	k := &KESConn{Client: kes.NewClientWithConfig(s.Endpoint, cfg), Endpoint: s.Endpoint,
 		auth: "kes.client_cert_file", secret: s.APIKey, sources: sources}
-	if byKey {
+	switch {
+	case byKey:
 		k.auth = "kes.api_key"
+	case s.ClientCertFile == "":
+		k.auth = "kes.client_cert_pem"
 	}
 	if leaf, err := x509.ParseCertificate(cert.Certificate[0]); err == nil {
 		k.identity = kes.Identity(identityOf(leaf))
 	}
 	return k, nil
+}
+
+// clientCertificate loads the client certificate and its key, each from
+// its file or its PEM twin.
+func clientCertificate(s KESSettings) (tls.Certificate, *Problem) {
+	bad := func(field, summary, detail string) (tls.Certificate, *Problem) {
+		return tls.Certificate{}, &Problem{Field: field, Env: kesEnv[field], Summary: summary, Detail: detail}
+	}
+	certPEM, keyPEM := []byte(s.ClientCertPEM), []byte(s.ClientKeyPEM)
+	var err error
+	if s.ClientCertFile != "" {
+		if certPEM, err = os.ReadFile(s.ClientCertFile); err != nil {
+			return bad("kes.client_cert_file", "Unusable KES Client Certificate", "client_cert_file could not be read.\n\n"+err.Error())
+		}
+	}
+	if s.ClientKeyFile != "" {
+		if keyPEM, err = os.ReadFile(s.ClientKeyFile); err != nil {
+			return bad("kes.client_key_file", "Unusable KES Client Certificate", "client_key_file could not be read.\n\n"+err.Error())
+		}
+	}
+	if len(certPEM) == 0 || len(keyPEM) == 0 {
+		field := "kes.client_cert_file"
+		if s.ClientCertPEM != "" || s.ClientKeyPEM != "" {
+			field = "kes.client_cert_pem"
+		}
+		return bad(field, "Incomplete KES Client Certificate",
+			"Set the certificate (client_cert_file or client_cert_pem) and its private key (client_key_file or client_key_pem).")
+	}
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		field := "kes.client_cert_file"
+		if s.ClientCertFile == "" {
+			field = "kes.client_cert_pem"
+		}
+		// X509KeyPair names only the kinds of PEM block it found, never their content.
+		return bad(field, "Unusable KES Client Certificate",
+			"The client certificate and key must be a PEM certificate and its private key.\n\n"+err.Error())
+	}
+	return cert, nil
 }
 
 // identityOf is KES's identity of a client certificate: the hex SHA-256 of

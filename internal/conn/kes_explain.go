@@ -32,10 +32,16 @@ func (k *KESConn) Explain(err error) (Failure, bool) {
 	case untrusted:
 		f.Summary, f.Field = "KES Certificate Not Trusted", "kes.ca_file"
 		f.Detail = fmt.Sprintf("KES at %s presents a certificate signed by a CA this machine does not trust. ", addr)
-		if src := k.Source("kes.ca_file"); src != "" {
-			f.Detail += "The CA file set by " + src + " did not sign it. "
+		if src := k.Source("kes.ca_pem"); src != "" {
+			f.Field = "kes.ca_pem"
+			f.Detail += "The CA certificate set by " + src + " did not sign it. Set " + k.setting("kes.ca_pem") + " to the PEM certificate of the CA that signed KES's certificate. "
+		} else {
+			if src := k.Source("kes.ca_file"); src != "" {
+				f.Detail += "The CA file set by " + src + " did not sign it. "
+			}
+			f.Detail += "Point " + k.setting("kes.ca_file") + " (or set kes.ca_pem to its content) at a PEM file of the CA that signed KES's certificate. "
 		}
-		f.Detail += "Point " + k.setting("kes.ca_file") + " at a PEM file of the CA that signed KES's certificate. " +
+		f.Detail +=
 			"Setting kes.insecure skips the check, but is only for tests: anyone on the path could then use the connection."
 	case wrongHost:
 		f.Summary, f.Field = "KES Certificate Not Trusted", "kes.endpoint"

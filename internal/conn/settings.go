@@ -20,6 +20,7 @@ type Settings struct {
 	SessionToken string
 	Region       string
 	CAFile       string
+	CAPEM        string // the CA certificate itself: ca_file's twin for runs without files
 	UseSSL       *bool
 	Insecure     *bool
 }
@@ -67,11 +68,32 @@ var envVars = map[string][]string{
 	"region":        {"MINIO_REGION"},
 	"use_ssl":       {"MINIO_ENABLE_HTTPS"},
 	"ca_file":       {"MINIO_CACERT_FILE"},
+	"ca_pem":        {"MINIO_CACERT_PEM"},
 	"insecure":      {"MINIO_INSECURE"},
 }
 
 // EnvNames is the list of variables for a field, for documentation.
 func EnvNames(field string) []string { return envVars[field] }
+
+// twins pairs a file setting with the setting that holds the file's
+// content, for runs that have variables but no files (Terraform Cloud, CI).
+// The two are one choice: when configuration sets either, the environment
+// supplies neither, so a CA in the configuration is never joined by one
+// from the environment.
+var twins = map[string]string{
+	"ca_file": "ca_pem", "ca_pem": "ca_file",
+	"kes.ca_file": "kes.ca_pem", "kes.ca_pem": "kes.ca_file",
+	"kes.client_cert_file": "kes.client_cert_pem", "kes.client_cert_pem": "kes.client_cert_file",
+	"kes.client_key_file": "kes.client_key_pem", "kes.client_key_pem": "kes.client_key_file",
+}
+
+// bothSet is the problem of a file setting and its twin both being set;
+// source names where each came from.
+func bothSet(summary, file, pem string, source map[string]string, env string) Problem {
+	return Problem{Field: pem, Env: env, Summary: summary,
+		Detail: fmt.Sprintf("%s and %s are both set (by %s and %s). Set one of them: the file's path, or the PEM content itself.",
+			file, pem, source[file], source[pem])}
+}
 
 func fromEnv(field string, lookup func(string) (string, bool)) (value, name string) {
 	for _, name := range envVars[field] {
@@ -87,12 +109,19 @@ func fromEnv(field string, lookup func(string) (string, bool)) (value, name stri
 func (s Settings) Resolve(lookup func(string) (string, bool)) (Resolved, []Problem) {
 	var problems []Problem
 	sources := map[string]string{}
+	texts := map[string]*string{"endpoint": &s.Endpoint, "access_key": &s.AccessKey, "secret_key": &s.SecretKey,
+		"session_token": &s.SessionToken, "region": &s.Region, "ca_file": &s.CAFile, "ca_pem": &s.CAPEM}
+	inConfig := map[string]bool{}
+	for field, v := range texts {
+		inConfig[field] = *v != ""
+	}
 	str := func(field string, v *string) {
-		if *v != "" {
+		switch {
+		case *v != "":
 			sources[field] = field
-			return
+		case !inConfig[twins[field]]:
+			*v, sources[field] = fromEnv(field, lookup)
 		}
-		*v, sources[field] = fromEnv(field, lookup)
 	}
 	boolean := func(field string, v **bool) {
 		if *v != nil {
@@ -111,8 +140,7 @@ func (s Settings) Resolve(lookup func(string) (string, bool)) (Resolved, []Probl
 		}
 		*v, sources[field] = &b, name
 	}
-	for field, v := range map[string]*string{"endpoint": &s.Endpoint, "access_key": &s.AccessKey, "secret_key": &s.SecretKey,
-		"session_token": &s.SessionToken, "region": &s.Region, "ca_file": &s.CAFile} {
+	for field, v := range texts {
 		str(field, v)
 	}
 	boolean("use_ssl", &s.UseSSL)
@@ -136,11 +164,16 @@ func (s Settings) Resolve(lookup func(string) (string, bool)) (Resolved, []Probl
 		}
 		r.Host, r.Secure, r.ExplicitPort, r.scheme = ep.hostPort, ep.secure, ep.explicitPort, ep.scheme
 	}
-	tlsCfg, p := tlsConfig(s.CAFile, s.Insecure != nil && *s.Insecure)
-	if p != nil {
-		problems = append(problems, *p)
+	if s.CAFile != "" && s.CAPEM != "" {
+		problems = append(problems, bothSet("Conflicting CA Settings", "ca_file", "ca_pem", sources, envVars["ca_pem"][0]))
+	} else {
+		tlsCfg, p := tlsConfig(caSource{file: s.CAFile, pem: s.CAPEM, fileField: "ca_file", pemField: "ca_pem"}, s.Insecure != nil && *s.Insecure)
+		if p != nil {
+			p.Env = envVars[p.Field][0]
+			problems = append(problems, *p)
+		}
+		r.TLS = tlsCfg
 	}
-	r.TLS = tlsCfg
 	return r, problems
 }
 
@@ -202,24 +235,38 @@ func parseEndpoint(raw string, useSSL *bool, sslSource string) (endpoint, *Probl
 	return endpoint{hostPort: hostPort, secure: secure, scheme: scheme, explicitPort: port != ""}, nil
 }
 
-func tlsConfig(caFile string, insecure bool) (*tls.Config, *Problem) {
+// caSource is a CA given as a file or as its PEM content, with the names
+// of the two settings for messages.
+type caSource struct {
+	file, pem           string
+	fileField, pemField string
+}
+
+func tlsConfig(ca caSource, insecure bool) (*tls.Config, *Problem) {
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure} //nolint:gosec // only when the user asks for it
-	if caFile == "" {
+	if ca.file == "" && ca.pem == "" {
 		return cfg, nil
 	}
-	bad := func(detail string) (*tls.Config, *Problem) {
-		return nil, &Problem{Field: "ca_file", Env: "MINIO_CACERT_FILE", Summary: "Unusable CA File", Detail: detail}
-	}
-	pem, err := os.ReadFile(caFile)
-	if err != nil {
-		return bad(fmt.Sprintf("The CA file could not be read. Point ca_file at a PEM file of the CA that signed MinIO's certificate.\n\n%v", err))
+	field, content := ca.pemField, []byte(ca.pem)
+	advice := "Set " + ca.pemField + " to the PEM certificate (-----BEGIN CERTIFICATE-----...) of the CA that signed the server's certificate."
+	if ca.file != "" {
+		field = ca.fileField
+		advice = "Point " + ca.fileField + " at a PEM file of the CA that signed the server's certificate."
+		var err error
+		if content, err = os.ReadFile(ca.file); err != nil {
+			return nil, &Problem{Field: field, Summary: "Unusable CA File", Detail: fmt.Sprintf("The CA file could not be read. %s\n\n%v", advice, err)}
+		}
 	}
 	pool, err := x509.SystemCertPool()
 	if err != nil {
 		pool = x509.NewCertPool()
 	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return bad(fmt.Sprintf("%s holds no PEM certificate. Point ca_file at a PEM file of the CA that signed MinIO's certificate.", caFile))
+	if !pool.AppendCertsFromPEM(content) {
+		summary, what := "Unusable CA File", ca.file
+		if ca.file == "" {
+			summary, what = "Unusable CA Certificate", ca.pemField
+		}
+		return nil, &Problem{Field: field, Summary: summary, Detail: fmt.Sprintf("%s holds no PEM certificate. %s", what, advice)}
 	}
 	cfg.RootCAs = pool
 	return cfg, nil

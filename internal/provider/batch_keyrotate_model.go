@@ -79,8 +79,10 @@ type kvModel struct {
 }
 
 type notifyModel struct {
-	Endpoint types.String `tfsdk:"endpoint"`
-	Token    types.String `tfsdk:"token"`
+	Endpoint       types.String `tfsdk:"endpoint"`
+	Token          types.String `tfsdk:"token"`
+	TokenWO        types.String `tfsdk:"token_wo"` // null outside the configuration
+	TokenWOVersion types.Int64  `tfsdk:"token_wo_version"`
 }
 
 type retryModel struct {
@@ -95,6 +97,9 @@ type retryModel struct {
 type specBuilder struct {
 	diags   diag.Diagnostics
 	unknown map[string]bool
+	// writeOnlyToken is set when the token came from notify.token_wo, which
+	// its errors then name.
+	writeOnlyToken bool
 }
 
 func (b *specBuilder) str(v types.String, p path.Path) string {
@@ -233,6 +238,9 @@ func (m *batchKeyrotateModel) spec(ctx context.Context) (keyrotate.Spec, *specBu
 	var n notifyModel
 	if p := path.Root("notify"); b.block(ctx, m.Notify, p, &n) {
 		s.Notify = keyrotate.Notify{Endpoint: b.str(n.Endpoint, p.AtName("endpoint")), Token: b.str(n.Token, p.AtName("token"))}
+		if wo := b.str(n.TokenWO, p.AtName("token_wo")); wo != "" {
+			s.Notify.Token, b.writeOnlyToken = wo, true // only a model read from the configuration holds it
+		}
 	}
 	var r retryModel
 	if p := path.Root("retry"); b.block(ctx, m.Retry, p, &r) {
@@ -287,6 +295,9 @@ func (b *specBuilder) validationDiags(s keyrotate.Spec) diag.Diagnostics {
 			continue
 		}
 		p := fieldPath(fe.Path)
+		if b.writeOnlyToken && p.Equal(path.Root("notify").AtName("token")) {
+			p = path.Root("notify").AtName("token_wo")
+		}
 		diags.AddAttributeError(p, fe.Summary, argumentName(p)+": "+fe.Detail)
 	}
 	return diags

@@ -7,9 +7,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/batchjob"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/preflight"
 )
 
@@ -20,6 +22,9 @@ import (
 func (r *batchKeyrotateResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
+	}
+	if req.State.Raw.IsNull() {
+		planJobYAML(ctx, req.Config, resp)
 	}
 	if !req.State.Raw.IsNull() {
 		var state batchKeyrotateModel
@@ -71,4 +76,23 @@ func (c *clients) redundancyWarning(ctx context.Context) diag.Diagnostics {
 		}
 	})
 	return diags
+}
+
+// planJobYAML shows the job a create (or the create half of a replacement)
+// will start, redacted, whenever the configuration is known: reviewers and
+// policies read it in the plan. Apply encodes the same values the same way.
+func planJobYAML(ctx context.Context, config tfsdk.Config, resp *resource.ModifyPlanResponse) {
+	var m batchKeyrotateModel
+	if config.Get(ctx, &m).HasError() {
+		return
+	}
+	spec, b := m.spec(ctx)
+	if b.diags.HasError() || len(b.unknown) > 0 {
+		return // known after apply
+	}
+	shown, err := keyrotate.EncodeRedacted(spec)
+	if err != nil {
+		return // apply reports it
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("job_yaml"), string(shown))...)
 }

@@ -74,6 +74,11 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	spec, _ := plan.spec(ctx)
+	var config batchKeyrotateModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if wo := notifyOf(ctx, config.Notify).TokenWO; !wo.IsNull() {
+		spec.Notify.Token = wo.ValueString() // write-only: only the configuration holds it
+	}
 	jobYAML, err := keyrotate.Encode(spec)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot Encode Rotation Job", "The job definition could not be encoded; this is a bug in the provider.\n\n"+err.Error())

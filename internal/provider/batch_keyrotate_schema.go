@@ -4,6 +4,9 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -176,7 +179,18 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 				PlanModifiers:       replaceJobObject,
 				Attributes: map[string]schema.Attribute{
 					"endpoint": schema.StringAttribute{Optional: true, MarkdownDescription: "Required: http or https URL, reached from the MinIO server."},
-					"token":    schema.StringAttribute{Optional: true, Sensitive: true, MarkdownDescription: "Sent as the `Authorization` header, e.g. `Bearer ...`."},
+					"token": schema.StringAttribute{Optional: true, Sensitive: true,
+						Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("token_wo"))},
+						MarkdownDescription: "Sent as the `Authorization` header, e.g. `Bearer ...`. Stored in state (marked sensitive): prefer `token_wo`, " +
+							"and keep `token` for CLIs older than Terraform 1.11 and OpenTofu 1.11."},
+					"token_wo": schema.StringAttribute{Optional: true, Sensitive: true, WriteOnly: true,
+						Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("token"))},
+						MarkdownDescription: "Write-only `token`: sent to the server with the job, never stored in state or plan. " +
+							"Pass it from an `ephemeral` variable (or an ephemeral resource) so that no plan file holds it either. " +
+							"Terraform cannot see a change of a value it never stores: change `token_wo_version` to start a new job with a new token."},
+					"token_wo_version": schema.Int64Attribute{Optional: true,
+						Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRelative().AtParent().AtName("token_wo"))},
+						MarkdownDescription: "Any number; changing it starts a new job, which sends the current `token_wo`."},
 				},
 			},
 			"retry": schema.SingleNestedBlock{

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -143,4 +144,15 @@ func (w *cliWorkspace) must(want int, args ...string) string {
 		w.t.Fatalf("%v exited %d, want %d:\n%s", args, code, want, out)
 	}
 	return out
+}
+
+// stateID is the id of the resource at addr in the workspace's state.
+func (w *cliWorkspace) stateID(addr string) string {
+	w.t.Helper()
+	out := w.must(0, "state", "show", addr)
+	m := regexp.MustCompile(`(?m)^\s*id\s*=\s*"([^"]+)"`).FindStringSubmatch(out)
+	if m == nil {
+		w.t.Fatalf("no id in the state of %s:\n%s", addr, out)
+	}
+	return m[1]
 }

@@ -8,12 +8,14 @@ import (
 	"os"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
@@ -39,6 +41,7 @@ type providerModel struct {
 	Region       types.String `tfsdk:"region"`
 	UseSSL       types.Bool   `tfsdk:"use_ssl"`
 	CAFile       types.String `tfsdk:"ca_file"`
+	CAPEM        types.String `tfsdk:"ca_pem"`
 	Insecure     types.Bool   `tfsdk:"insecure"`
 	KES          types.Object `tfsdk:"kes"`
 }
@@ -49,12 +52,20 @@ type kesModel struct {
 	ClientCertFile types.String `tfsdk:"client_cert_file"`
 	ClientKeyFile  types.String `tfsdk:"client_key_file"`
 	CAFile         types.String `tfsdk:"ca_file"`
+	ClientCertPEM  types.String `tfsdk:"client_cert_pem"`
+	ClientKeyPEM   types.String `tfsdk:"client_key_pem"`
+	CAPEM          types.String `tfsdk:"ca_pem"`
 	Insecure       types.Bool   `tfsdk:"insecure"`
 }
 
 func (p *minioProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "minio"
 	resp.Version = p.version
+}
+
+// conflictsWithSibling refuses a kes argument set together with its twin.
+func conflictsWithSibling(name string) []validator.String {
+	return []validator.String{stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName(name))}
 }
 
 func kesEnvDoc(field string) string {
@@ -99,7 +110,14 @@ func (p *minioProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			},
 			"ca_file": schema.StringAttribute{
 				Optional:            true,
+				Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("ca_pem"))},
 				MarkdownDescription: "PEM file of a CA to trust besides the system's, for a MinIO with a private certificate." + envDoc("ca_file"),
+			},
+			"ca_pem": schema.StringAttribute{
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("ca_file"))},
+				MarkdownDescription: "The content of `ca_file` (`-----BEGIN CERTIFICATE-----...`), for runs that have variables but no files, such as Terraform Cloud. " +
+					"Set one of the two." + envDoc("ca_pem"),
 			},
 			"insecure": schema.BoolAttribute{
 				Optional:            true,
@@ -115,12 +133,19 @@ func (p *minioProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 						MarkdownDescription: "KES URL, `https://host:port`." + kesEnvDoc("endpoint")},
 					"api_key": schema.StringAttribute{Optional: true, Sensitive: true,
 						MarkdownDescription: "KES API key (`kes:v1:...`, from `kes identity new`). Alternative to a client certificate." + kesEnvDoc("api_key")},
-					"client_cert_file": schema.StringAttribute{Optional: true,
+					"client_cert_file": schema.StringAttribute{Optional: true, Validators: conflictsWithSibling("client_cert_pem"),
 						MarkdownDescription: "PEM client certificate, with `client_key_file`; alternative to `api_key`." + kesEnvDoc("client_cert_file")},
-					"client_key_file": schema.StringAttribute{Optional: true,
+					"client_key_file": schema.StringAttribute{Optional: true, Validators: conflictsWithSibling("client_key_pem"),
 						MarkdownDescription: "PEM private key of `client_cert_file`." + kesEnvDoc("client_key_file")},
-					"ca_file": schema.StringAttribute{Optional: true,
+					"ca_file": schema.StringAttribute{Optional: true, Validators: conflictsWithSibling("ca_pem"),
 						MarkdownDescription: "PEM file of the CA that signed KES's certificate, if private." + kesEnvDoc("ca_file")},
+					"client_cert_pem": schema.StringAttribute{Optional: true, Validators: conflictsWithSibling("client_cert_file"),
+						MarkdownDescription: "The content of `client_cert_file`, for runs without files." + kesEnvDoc("client_cert_pem")},
+					"client_key_pem": schema.StringAttribute{Optional: true, Sensitive: true, Validators: conflictsWithSibling("client_key_file"),
+						MarkdownDescription: "The content of `client_key_file`, for runs without files. Pass it from an `ephemeral` variable or the environment, so that no plan file holds it." +
+							kesEnvDoc("client_key_pem")},
+					"ca_pem": schema.StringAttribute{Optional: true, Validators: conflictsWithSibling("ca_file"),
+						MarkdownDescription: "The content of `ca_file`, for runs without files." + kesEnvDoc("ca_pem")},
 					"insecure": schema.BoolAttribute{Optional: true,
 						MarkdownDescription: "Skip verification of KES's certificate. Only for tests."},
 				},
@@ -150,9 +175,10 @@ func (p *minioProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		v interface{ IsUnknown() bool }
 	}{{path.Root("endpoint"), m.Endpoint}, {path.Root("access_key"), m.AccessKey}, {path.Root("secret_key"), m.SecretKey},
 		{path.Root("session_token"), m.SessionToken}, {path.Root("region"), m.Region}, {path.Root("use_ssl"), m.UseSSL},
-		{path.Root("ca_file"), m.CAFile}, {path.Root("insecure"), m.Insecure}, {kes, m.KES},
+		{path.Root("ca_file"), m.CAFile}, {path.Root("ca_pem"), m.CAPEM}, {path.Root("insecure"), m.Insecure}, {kes, m.KES},
 		{kes.AtName("endpoint"), k.Endpoint}, {kes.AtName("api_key"), k.APIKey}, {kes.AtName("client_cert_file"), k.ClientCertFile},
-		{kes.AtName("client_key_file"), k.ClientKeyFile}, {kes.AtName("ca_file"), k.CAFile}, {kes.AtName("insecure"), k.Insecure}} {
+		{kes.AtName("client_key_file"), k.ClientKeyFile}, {kes.AtName("ca_file"), k.CAFile}, {kes.AtName("client_cert_pem"), k.ClientCertPEM},
+		{kes.AtName("client_key_pem"), k.ClientKeyPEM}, {kes.AtName("ca_pem"), k.CAPEM}, {kes.AtName("insecure"), k.Insecure}} {
 		if a.v.IsUnknown() {
 			resp.Diagnostics.AddAttributeWarning(a.p, "Provider Argument Not Yet Known",
 				"The provider cannot connect until "+a.p.String()+" is known. Apply the resources it depends on first.")
@@ -161,7 +187,7 @@ func (p *minioProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	settings := conn.Settings{
 		Endpoint: m.Endpoint.ValueString(), AccessKey: m.AccessKey.ValueString(), SecretKey: m.SecretKey.ValueString(),
-		SessionToken: m.SessionToken.ValueString(), Region: m.Region.ValueString(), CAFile: m.CAFile.ValueString(),
+		SessionToken: m.SessionToken.ValueString(), Region: m.Region.ValueString(), CAFile: m.CAFile.ValueString(), CAPEM: m.CAPEM.ValueString(),
 		UseSSL: m.UseSSL.ValueBoolPointer(), Insecure: m.Insecure.ValueBoolPointer(),
 	}
 	resolved, problems := settings.Resolve(os.LookupEnv)
@@ -181,7 +207,8 @@ func (p *minioProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		var ks conn.KESSettings
 		if !m.KES.IsNull() {
 			ks = conn.KESSettings{Endpoint: k.Endpoint.ValueString(), APIKey: k.APIKey.ValueString(), ClientCertFile: k.ClientCertFile.ValueString(),
-				ClientKeyFile: k.ClientKeyFile.ValueString(), CAFile: k.CAFile.ValueString(), Insecure: k.Insecure.ValueBool()}
+				ClientKeyFile: k.ClientKeyFile.ValueString(), CAFile: k.CAFile.ValueString(), ClientCertPEM: k.ClientCertPEM.ValueString(),
+				ClientKeyPEM: k.ClientKeyPEM.ValueString(), CAPEM: k.CAPEM.ValueString(), Insecure: k.Insecure.ValueBool()}
 		}
 		var kesProblems []conn.Problem
 		c.kes, kesProblems = ks.ResolveKES(os.LookupEnv)
