@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -155,4 +156,12 @@ func (w *cliWorkspace) stateID(addr string) string {
 		w.t.Fatalf("no id in the state of %s:\n%s", addr, out)
 	}
 	return m[1]
+}
+
+// unsetenv removes variables from the environment the CLI runs in.
+func (w *cliWorkspace) unsetenv(names ...string) {
+	w.env = slices.DeleteFunc(w.env, func(kv string) bool {
+		name, _, _ := strings.Cut(kv, "=")
+		return slices.Contains(names, name)
+	})
 }
