@@ -1,6 +1,8 @@
 # Settings may also come from the environment: MINIO_ENDPOINT,
-# MINIO_ACCESS_KEY, MINIO_SECRET_KEY, MINIO_ENABLE_HTTPS, MINIO_CACERT_FILE,
-# and for KES: KES_SERVER, KES_API_KEY.
+# MINIO_ACCESS_KEY, MINIO_SECRET_KEY, MINIO_ENABLE_HTTPS, MINIO_CACERT_FILE
+# (or MINIO_CACERT_PEM, the certificate itself), and for KES: KES_SERVER,
+# KES_API_KEY. For runs without files (Terraform Cloud, CI) see the guide
+# "Terraform Cloud and CI".
 provider "minio" {
   endpoint   = "minio.example.com:9000"
   access_key = "rotation-bot"

@@ -103,9 +103,10 @@ func FromMetric(m madmin.JobMetric) Progress {
 // gone, because CancelBatchJob deletes the definition and leaves the report
 // as it was.
 //
-// When the server has no report for id, the error satisfies
-// errors.Is(err, ErrNoSuchJob): the job was purged, never existed, or has
-// not saved its first report yet (see Wait). A malformed id yields
+// A job with a definition but no report yet (started a moment ago) is
+// "running" with zero counts. When the server has neither, the error
+// satisfies errors.Is(err, ErrNoSuchJob): the job was purged or never
+// existed. A malformed id yields
 // ErrMalformedJobID without asking the server. On error the Progress is
 // the zero value.
 func Fetch(ctx context.Context, c Client, id string) (Progress, error) {
@@ -113,7 +114,15 @@ func Fetch(ctx context.Context, c Client, id string) (Progress, error) {
 	if err != nil {
 		return Progress{}, fmt.Errorf("reading status of batch job: %w", err)
 	}
-	return fetch(ctx, c, id, typ)
+	p, err := fetch(ctx, c, id, typ)
+	if !IsNoSuchJob(err) {
+		return p, err
+	}
+	// A job started a moment ago has its definition but no report yet.
+	if _, derr := c.DescribeBatchJob(ctx, id); derr == nil {
+		return Progress{ID: id, Type: typ, Status: StatusRunning}, nil
+	}
+	return p, err
 }
 
 // fetch is Fetch for an id already parsed into its type typ.

@@ -102,7 +102,7 @@ func TestFetch(t *testing.T) {
 
 func TestFetchPurged(t *testing.T) {
 	const id = "keyrotate-A:0"
-	f, c := newFake(t, map[string][]reply{"status " + id: {noSuchJob}})
+	f, c := newFake(t, map[string][]reply{"status " + id: {noSuchJob}, "describe " + id: {noSuchJob}})
 	p, err := Fetch(context.Background(), c, id)
 	if !errors.Is(err, ErrNoSuchJob) || !IsNoSuchJob(err) {
 		t.Fatalf("Fetch = %v, want ErrNoSuchJob", err)
@@ -117,8 +117,22 @@ func TestFetchPurged(t *testing.T) {
 	if p != (Progress{}) {
 		t.Errorf("Fetch progress = %+v, want zero", p)
 	}
-	if n := f.count("describe " + id); n != 0 {
-		t.Errorf("%d describe requests, want 0", n)
+	if n := f.count("describe " + id); n != 1 {
+		t.Errorf("%d describe requests, want 1 (to tell a purged job from one just started)", n)
+	}
+}
+
+// A job started a moment ago has no report yet, but its definition: it
+// runs, which a status data source read right after the start must say.
+func TestFetchJustStarted(t *testing.T) {
+	const id = "keyrotate-A:0"
+	_, c := newFake(t, map[string][]reply{"status " + id: {noSuchJob}, "describe " + id: {defined}})
+	p, err := Fetch(context.Background(), c, id)
+	if err != nil {
+		t.Fatalf("Fetch: %v", err)
+	}
+	if want := (Progress{ID: id, Type: "keyrotate", Status: StatusRunning}); p != want {
+		t.Errorf("Fetch = %+v, want %+v", p, want)
 	}
 }
 

@@ -7,10 +7,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/minio/kes-go"
 	"github.com/minio/minio-go/v7"
 
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/batchjob"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/inventory"
 )
 
@@ -83,4 +85,46 @@ func TestAccGuide_rotatingToANewKESKey(t *testing.T) {
 	// The new key seals the data: the test's own clean-up must not (and
 	// could not) delete it, only forget it.
 	w.must(0, "state", "rm", "minio_kes_key.finance_2026_11")
+}
+
+// TestAccGuide_longRotationWithCheck applies the long-rotation block of
+// the guide "Terraform Cloud and CI" as written: apply returns while the
+// job still runs, the check block says so as a warning, and once the job
+// has finished the plan is empty and the check is quiet.
+func TestAccGuide_longRotationWithCheck(t *testing.T) {
+	a := newAcc(t)
+	ctx := a.ctx()
+	blocks := guideBlocks(t, "guides/terraform-cloud-and-ci.md")
+	if len(blocks) != 2 {
+		t.Fatalf("the guide has %d terraform blocks, want the provider configuration and the long rotation", len(blocks))
+	}
+	if err := a.kes().CreateKey(ctx, "archive-2026-11"); err != nil && !errors.Is(err, kes.ErrKeyExists) {
+		t.Fatal(err)
+	}
+	if err := a.s3.MakeBucket(ctx, "archive", minio.MakeBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	oldKey := a.key()
+	names := inventory.Names("scan-", 20)
+	a.put(inventory.Seed{Bucket: "archive", Names: names, KMSKey: oldKey})
+	a.pace(500 * time.Millisecond) // about 10 s of rotation: apply returns well before
+
+	w := newCLIWorkspace(t, a, map[string]string{"main.tf": blocks[1]})
+	out := w.must(0, "apply", "-input=false", "-auto-approve")
+	if !regexp.MustCompile(`(?s)Warning: Check block assertion failed.*Rotation\s+keyrotate-\S+\s+is\s+running:\s+\d+\s+objects\s+rotated\s+so\s+far`).MatchString(out) {
+		t.Errorf("apply of a running job does not show the check's warning:\n%s", out)
+	}
+	id := w.stateID("minio_batch_keyrotate.archive")
+	if _, err := batchjob.Wait(ctx, a.admin, id, batchjob.WaitOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.checkObjects("archive", keysOf(names, "archive-2026-11"))(nil); err != nil {
+		t.Error(err)
+	}
+	// A check block's data source is always read again at apply, so the
+	// plan is never "no changes": it must change nothing else.
+	out = w.must(0, "plan", "-input=false")
+	if strings.Contains(out, "Check block assertion failed") || !strings.Contains(out, "Plan: 0 to add, 0 to change, 0 to destroy.") {
+		t.Errorf("after the job completed the plan changes something, or the check still warns:\n%s", out)
+	}
 }

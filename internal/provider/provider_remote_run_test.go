@@ -16,33 +16,11 @@ import (
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/teststack"
 )
 
-// remoteRunConfig is a configuration as a Terraform Cloud workspace or a
-// CI runner holds it: every connection setting is a variable, the CA and
-// the KES client certificate are PEM text, the private key is ephemeral.
-// The MinIO credentials are not in it at all: they come from the
-// environment.
-const remoteRunConfig = `variable "minio_endpoint" { type = string }
-variable "kes_endpoint" { type = string }
-variable "ca_pem" { type = string }
-variable "kes_client_cert_pem" { type = string }
-variable "kes_client_key_pem" {
-  type      = string
-  sensitive = true
-  ephemeral = true
-}
+// remoteRunResources are what the remote run applies, under the provider
+// configuration of the guide "Terraform Cloud and CI".
+const remoteRunResources = `
 variable "bucket" { type = string }
 variable "key_name" { type = string }
-
-provider "minio" {
-  endpoint = var.minio_endpoint
-  ca_pem   = var.ca_pem
-  kes {
-    endpoint        = var.kes_endpoint
-    ca_pem          = var.ca_pem
-    client_cert_pem = var.kes_client_cert_pem
-    client_key_pem  = var.kes_client_key_pem
-  }
-}
 
 resource "minio_kes_key" "next" {
   name = var.key_name
@@ -78,8 +56,9 @@ func clientPEM(t *testing.T, apiKey string) (certPEM, keyPEM string) {
 
 // TestAccProvider_remoteRunWithoutFiles runs against MinIO and KES that
 // both serve HTTPS with certificates of a private CA, configured only
-// through variables and the environment, as a remote run is: no file
-// setting and no *_FILE variable. The plan is saved, its JSON holds no
+// through variables and the environment, as a remote run is: the guide's
+// provider block as written, the MinIO credentials in the environment, no
+// file setting and no *_FILE variable. The plan is saved, its JSON holds no
 // secret, and the saved plan is applied: the KES key is created through
 // KES with the PEM client certificate and every object moves to it.
 func TestAccProvider_remoteRunWithoutFiles(t *testing.T) {
@@ -105,7 +84,11 @@ func TestAccProvider_remoteRunWithoutFiles(t *testing.T) {
 	}
 	certPEM, keyPEM := clientPEM(t, s.KESAdminAPIKey)
 
-	w := newCLIWorkspaceOn(t, s, map[string]string{"main.tf": remoteRunConfig})
+	blocks := guideBlocks(t, "guides/terraform-cloud-and-ci.md")
+	if len(blocks) != 2 {
+		t.Fatalf("the guide has %d terraform blocks, want the provider configuration and the long rotation", len(blocks))
+	}
+	w := newCLIWorkspaceOn(t, s, map[string]string{"provider.tf": blocks[0], "main.tf": remoteRunResources})
 	w.unsetenv("MINIO_ENDPOINT", "MINIO_ENABLE_HTTPS", "MINIO_CACERT_FILE", "KES_SERVER", "KES_API_KEY", "KES_CACERT_FILE")
 	for name, value := range map[string]string{"minio_endpoint": s.MinIOURL(), "kes_endpoint": s.KESEndpoint, "ca_pem": string(ca),
 		"kes_client_cert_pem": certPEM, "kes_client_key_pem": keyPEM, "bucket": bucket, "key_name": newKey} {

@@ -18,9 +18,12 @@ resource "minio_batch_keyrotate" "finance" {
     }
   }
 
+  # The token is write-only: sent with the job, never stored in plan or
+  # state. Bump token_wo_version to send a new one with a new job.
   notify {
-    endpoint = "https://hooks.example.com/rotation"
-    token    = var.notify_token
+    endpoint         = "https://hooks.example.com/rotation"
+    token_wo         = var.notify_token
+    token_wo_version = 1
   }
 
   retry {
@@ -39,4 +42,5 @@ resource "minio_batch_keyrotate" "finance" {
 variable "notify_token" {
   type      = string
   sensitive = true
+  ephemeral = true # Terraform 1.10+, OpenTofu 1.11+: kept out of plan files too
 }
