@@ -64,6 +64,11 @@ func TestAccBatchKeyrotate_sseKMS(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: rotateConfig(bucket, newKey, ""),
+				// The plan shows the exact job before it starts.
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectKnownValue(rotateAddr, tfjsonpath.New("job_yaml"), knownvalue.StringExact(
+						"keyrotate:\n  apiVersion: v1\n  bucket: "+bucket+"\n  encryption:\n    type: sse-kms\n    key: "+newKey+"\n"))},
+				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					stateValue("id", knownvalue.StringRegexp(jobIDPattern)),
 					stateValue("status", knownvalue.StringExact("complete")),
