@@ -1,4 +1,4 @@
-# Rule 2: a KES key is deleted only when it is listed as being retired.
+# A KES key is deleted only when it is listed as being retired.
 # Deleting a key makes every object sealed under it unreadable for good, and
 # the provider's own check cannot see other deployments using the same KES.
 package minio.keyrotate

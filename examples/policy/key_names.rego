@@ -1,4 +1,4 @@
-# Rule 1: every key follows the naming convention (settings.key_pattern,
+# Every key follows the naming convention (settings.key_pattern,
 # by default <purpose>-<yyyy>-<mm> such as finance-2026-11), so that a key's
 # name says what it protects and since when, and retirement can go by date.
 package minio.keyrotate

@@ -33,11 +33,6 @@ judged contains rc if {
 	writes(rc)
 }
 
-# deletion(rc) says how a change deletes what its state holds.
-deletion(rc) := "replacing it" if creates(rc)
-
-deletion(rc) := "destroying it" if not creates(rc)
-
 judged_of(type) := {rc | some rc in judged; rc.type == type}
 
 # Deletions are read from resource_changes directly: a destroy has no
@@ -48,6 +43,11 @@ deleted_of(type) := {rc |
 	rc.type == type
 	deletes(rc)
 }
+
+# deletion(rc) says how a change deletes what its state holds.
+deletion(rc) := "replacing it" if creates(rc)
+
+deletion(rc) := "destroying it" if not creates(rc)
 
 # unknown_prefix(rc, path) is the shortest prefix of path (keys into
 # change.after) that Terraform marks known only after apply: the value

@@ -1,4 +1,4 @@
-# Rule 4: a rotation keeps the provider's safeguards on. Each has a setting
+# A rotation keeps the provider's safeguards on. Each has a setting
 # that allows turning it off.
 package minio.keyrotate
 
