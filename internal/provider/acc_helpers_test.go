@@ -152,7 +152,9 @@ func (a *acc) waitForJob(id string, want batchjob.Status) {
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
 		p, err := batchjob.Fetch(a.ctx(), a.admin, id)
-		if err == nil && p.Status == want {
+		// Running means a saved report: a job reads as running from its
+		// start, but one canceled before its first report leaves no trace.
+		if err == nil && p.Status == want && (want != batchjob.StatusRunning || !p.StartedAt.IsZero()) {
 			return
 		}
 		if time.Now().After(deadline) {
