@@ -1,14 +1,14 @@
 package conn
 
 import (
-	"crypto/x509"
-	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/minio/kes-go"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/teststack"
 )
 
 // pemPair is a certificate and its key as PEM text, made from a KES API
@@ -19,16 +19,10 @@ func pemPair(t *testing.T) (key kes.APIKey, certPEM, keyPEM string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert, err := kes.GenerateCertificate(key)
-	if err != nil {
+	if certPEM, keyPEM, err = teststack.ClientPEM(key); err != nil {
 		t.Fatal(err)
 	}
-	der, err := x509.MarshalPKCS8PrivateKey(cert.PrivateKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return key, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]})),
-		string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	return key, certPEM, keyPEM
 }
 
 func TestCAPEM(t *testing.T) {

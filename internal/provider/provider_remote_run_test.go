@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/x509"
-	"encoding/pem"
 	"fmt"
 	"os"
 	"strings"
@@ -42,16 +40,10 @@ func clientPEM(t *testing.T, apiKey string) (certPEM, keyPEM string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert, err := kes.GenerateCertificate(key)
-	if err != nil {
+	if certPEM, keyPEM, err = teststack.ClientPEM(key); err != nil {
 		t.Fatal(err)
 	}
-	der, err := x509.MarshalPKCS8PrivateKey(cert.PrivateKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]})),
-		string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	return certPEM, keyPEM
 }
 
 // TestAccProvider_remoteRunWithoutFiles runs against MinIO and KES that

@@ -132,3 +132,19 @@ func randomHex(n int) string {
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// ClientPEM is the client certificate KES derives from an API key, and its
+// private key, as PEM text: what a run without files passes as
+// client_cert_pem and client_key_pem.
+func ClientPEM(key kes.APIKey) (certPEM, keyPEM string, err error) {
+	cert, err := kes.GenerateCertificate(key)
+	if err != nil {
+		return "", "", err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(cert.PrivateKey)
+	if err != nil {
+		return "", "", err
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]})),
+		string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})), nil
+}
