@@ -77,11 +77,26 @@ func (s KESSettings) ResolveKES(lookup func(string) (string, bool)) (*KESConn, [
 	for field, v := range texts {
 		inConfig[field] = *v != ""
 	}
+	// The credential is one choice too: an API key in the configuration
+	// hides a client certificate in the environment, and the reverse, so a
+	// runner's leftover KES_API_KEY does not clash with the certificate the
+	// configuration names.
+	certInConfig := inConfig["kes.client_cert_file"] || inConfig["kes.client_key_file"] ||
+		inConfig["kes.client_cert_pem"] || inConfig["kes.client_key_pem"]
+	hidden := func(field string) bool {
+		switch field {
+		case "kes.api_key":
+			return certInConfig
+		case "kes.client_cert_file", "kes.client_key_file", "kes.client_cert_pem", "kes.client_key_pem":
+			return inConfig["kes.api_key"] || inConfig[twins[field]]
+		}
+		return inConfig[twins[field]]
+	}
 	for field, v := range texts {
 		switch {
 		case *v != "":
 			sources[field] = field
-		case inConfig[twins[field]]:
+		case hidden(field):
 		default:
 			if *v, _ = lookup(kesEnv[field]); *v != "" {
 				sources[field] = kesEnv[field]

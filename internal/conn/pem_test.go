@@ -105,6 +105,13 @@ func TestKESCredentialsAsPEM(t *testing.T) {
 			field: "kes.client_cert_pem", summary: "Conflicting KES Settings"},
 		"api key and PEM certificate": {s: KESSettings{Endpoint: endpoint, APIKey: key.String(), ClientCertPEM: certPEM, ClientKeyPEM: keyPEM},
 			field: "kes.api_key", summary: "Conflicting KES Credentials"},
+		"certificate in configuration, API key in the environment": {s: KESSettings{Endpoint: endpoint, ClientCertPEM: certPEM, ClientKeyPEM: keyPEM},
+			env: map[string]string{"KES_API_KEY": key.String()}},
+		"API key in configuration, certificate in the environment": {s: KESSettings{Endpoint: endpoint, APIKey: key.String()},
+			env: map[string]string{"KES_CLIENT_CERT_PEM": certPEM, "KES_CLIENT_KEY": "/absent"}},
+		"both in the environment, API key and certificate": {s: KESSettings{Endpoint: endpoint},
+			env:   map[string]string{"KES_API_KEY": key.String(), "KES_CLIENT_CERT_PEM": certPEM, "KES_CLIENT_KEY_PEM": keyPEM},
+			field: "kes.api_key", summary: "Conflicting KES Credentials"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, problems := tc.s.ResolveKES(env(tc.env))
