@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -225,25 +226,42 @@ func (b *specBuilder) filter(ctx context.Context, v types.Object, p path.Path) k
 	}
 }
 
+// jobFields are the arguments of the job itself, as the resource and the
+// action both declare them. The action's notify block has no token nor
+// token_wo_version: its attributes cannot be sensitive, so it takes the
+// token write-only.
+type jobFields struct {
+	bucket, prefix                    types.String
+	encryption, filter, notify, retry types.Object
+}
+
+func (m *batchKeyrotateModel) job() jobFields {
+	return jobFields{m.Bucket, m.Prefix, m.Encryption, m.Filter, m.Notify, m.Retry}
+}
+
 // spec builds the job spec from the model. Diagnostics are set for values
 // that cannot be parsed.
 func (m *batchKeyrotateModel) spec(ctx context.Context) (keyrotate.Spec, *specBuilder) {
+	return m.job().spec(ctx)
+}
+
+func (j jobFields) spec(ctx context.Context) (keyrotate.Spec, *specBuilder) {
 	b := &specBuilder{unknown: map[string]bool{}}
 	s := keyrotate.Spec{
-		Bucket: b.str(m.Bucket, path.Root("bucket")),
-		Prefix: b.str(m.Prefix, path.Root("prefix")),
+		Bucket: b.str(j.bucket, path.Root("bucket")),
+		Prefix: b.str(j.prefix, path.Root("prefix")),
 	}
-	s.Encryption = b.encryption(ctx, m.Encryption, path.Root("encryption"))
-	s.Filter = b.filter(ctx, m.Filter, path.Root("filter"))
-	var n notifyModel
-	if p := path.Root("notify"); b.block(ctx, m.Notify, p, &n) {
-		s.Notify = keyrotate.Notify{Endpoint: b.str(n.Endpoint, p.AtName("endpoint")), Token: b.str(n.Token, p.AtName("token"))}
-		if wo := b.str(n.TokenWO, p.AtName("token_wo")); wo != "" {
+	s.Encryption = b.encryption(ctx, j.encryption, path.Root("encryption"))
+	s.Filter = b.filter(ctx, j.filter, path.Root("filter"))
+	if p := path.Root("notify"); b.present(j.notify, p) {
+		attrs := j.notify.Attributes()
+		s.Notify = keyrotate.Notify{Endpoint: b.str(stringAttr(attrs, "endpoint"), p.AtName("endpoint")), Token: b.str(stringAttr(attrs, "token"), p.AtName("token"))}
+		if wo := b.str(stringAttr(attrs, "token_wo"), p.AtName("token_wo")); wo != "" {
 			s.Notify.Token, b.writeOnlyToken = wo, true // only a model read from the configuration holds it
 		}
 	}
 	var r retryModel
-	if p := path.Root("retry"); b.block(ctx, m.Retry, p, &r) {
+	if p := path.Root("retry"); b.block(ctx, j.retry, p, &r) {
 		if r.Attempts.IsUnknown() {
 			b.unknown[p.AtName("attempts").String()] = true
 		}
@@ -252,29 +270,52 @@ func (m *batchKeyrotateModel) spec(ctx context.Context) (keyrotate.Spec, *specBu
 	return s, b
 }
 
+// present reports a block that is set and known.
+func (b *specBuilder) present(v types.Object, p path.Path) bool {
+	if v.IsUnknown() {
+		b.unknown[p.String()] = true
+	}
+	return !v.IsNull() && !v.IsUnknown()
+}
+
+// stringAttr is a block's string attribute; null when the block has no
+// such attribute.
+func stringAttr(attrs map[string]attr.Value, name string) types.String {
+	if s, ok := attrs[name].(types.String); ok {
+		return s
+	}
+	return types.StringNull()
+}
+
 // validate is the whole check of a configuration: values that do not
 // parse, a missing encryption block, then the spec's own rules.
 func (m *batchKeyrotateModel) validate(ctx context.Context) diag.Diagnostics {
 	spec, b := m.spec(ctx)
-	if m.Encryption.IsNull() {
-		b.diags.AddAttributeError(path.Root("encryption"), "Missing Encryption Block",
-			"A rotation needs the encryption to rotate to. Add a block\n\n"+
-				"  encryption {\n    type = \"sse-kms\"\n    key  = \"finance-2026-11\"\n  }\n\n"+
-				"(or type = \"sse-s3\" without key).")
-		b.unknown["encryption"] = true // its rules have nothing to check
-	}
 	if known(m.WaitForCompletion) && !m.WaitForCompletion.ValueBool() && (onByDefault(m.PreserveTags) || onByDefault(m.PreserveDeleted)) {
 		b.diags.AddAttributeError(path.Root("wait_for_completion"), "Cannot Preserve Without Waiting",
 			"wait_for_completion = false cannot be combined with preserve_tags or preserve_deleted (both default to true): the provider puts back the tags and "+
 				"deleted objects when the job ends, which it only sees while it waits. Wait, or set preserve_tags = false and preserve_deleted = false "+
 				"(the job then drops the tags of the versions it re-seals, and makes deleted objects in versioned buckets visible again).")
 	}
-	if spec.Notify.Endpoint == "" && spec.Notify.Token == "" && !m.Notify.IsNull() && !b.anyUnknownUnder("notify") {
+	b.checkJob(spec, m.job())
+	return b.diags
+}
+
+// checkJob adds what is wrong with the job: a missing encryption block, a
+// notify block without endpoint, then the spec's own rules.
+func (b *specBuilder) checkJob(spec keyrotate.Spec, j jobFields) {
+	if j.encryption.IsNull() {
+		b.diags.AddAttributeError(path.Root("encryption"), "Missing Encryption Block",
+			"A rotation needs the encryption to rotate to. Add a block\n\n"+
+				"  encryption {\n    type = \"sse-kms\"\n    key  = \"finance-2026-11\"\n  }\n\n"+
+				"(or type = \"sse-s3\" without key).")
+		b.unknown["encryption"] = true // its rules have nothing to check
+	}
+	if spec.Notify.Endpoint == "" && spec.Notify.Token == "" && !j.notify.IsNull() && !b.anyUnknownUnder("notify") {
 		b.diags.AddAttributeError(path.Root("notify").AtName("endpoint"), "Missing Notification Endpoint",
 			"notify.endpoint: a notify block needs the http or https URL the server posts the job's report to. Set endpoint or remove the block.")
 	}
 	b.diags.Append(b.validationDiags(spec)...)
-	return b.diags
 }
 
 // known reports a value set in the configuration and known.

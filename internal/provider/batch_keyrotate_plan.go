@@ -49,7 +49,8 @@ func (r *batchKeyrotateResource) ModifyPlan(ctx context.Context, req resource.Mo
 		var plan batchKeyrotateModel
 		resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
 		if !resp.Diagnostics.HasError() {
-			r.planSideEffects(ctx, plan, &resp.Diagnostics)
+			spec, b := plan.spec(ctx)
+			r.planSideEffects(ctx, spec, b, plan.DropExpires.ValueBool(), &resp.Diagnostics)
 		}
 	}
 }

@@ -16,7 +16,7 @@ import (
 // preflight checks, in order, that MinIO answers and the bucket exists,
 // that the target key is usable, and what the job's scope holds. It
 // reports false when the job must not start.
-func (r *batchKeyrotateResource) preflight(ctx context.Context, spec keyrotate.Spec, diags *diag.Diagnostics) bool {
+func (r *rotator) preflight(ctx context.Context, spec keyrotate.Spec, diags *diag.Diagnostics) bool {
 	const notStarted = "No job was started."
 	exists, err := r.clients.s3.BucketExists(ctx, spec.Bucket)
 	switch {
@@ -59,7 +59,7 @@ func (r *batchKeyrotateResource) preflight(ctx context.Context, spec keyrotate.S
 	return !diags.HasError()
 }
 
-func (r *batchKeyrotateResource) keyNotUsable(err error, key string, diags *diag.Diagnostics) {
+func (r *rotator) keyNotUsable(err error, key string, diags *diag.Diagnostics) {
 	diags.AddAttributeError(path.Root("encryption").AtName("key"), "Target Key Not Usable",
 		fmt.Sprintf("encryption.key: no job was started: %v.\n\nCreate the key first (the minio_kes_key resource, `mc admin kms key create ALIAS %s` or `kes key create %s`) "+
 			"and make sure MinIO's KES identity may use it, then apply again.", err, key, key))
@@ -67,7 +67,7 @@ func (r *batchKeyrotateResource) keyNotUsable(err error, key string, diags *diag
 
 // checkScope warns when the job would rotate nothing: no version matches,
 // or none of those that match is encrypted (a rotation never encrypts).
-func (r *batchKeyrotateResource) checkScope(ctx context.Context, spec keyrotate.Spec, diags *diag.Diagnostics) {
+func (r *rotator) checkScope(ctx context.Context, spec keyrotate.Spec, diags *diag.Diagnostics) {
 	where := fmt.Sprintf("%s/%s", spec.Bucket, spec.Prefix)
 	res, err := scan.Scan(ctx, r.clients.s3, scan.ScopeOf(spec), scan.Options{Progress: func(seen int64) {
 		tflog.Info(ctx, "scanning the rotation's scope", map[string]any{"where": where, "versions_seen": seen})

@@ -31,12 +31,11 @@ const maxPendingRestoration = 16 << 20
 
 // takeSnapshot records what the job will destroy, or returns nil when
 // preservation is off.
-func (r *batchKeyrotateResource) takeSnapshot(ctx context.Context, m batchKeyrotateModel, spec keyrotate.Spec, deadline time.Time, diags *diag.Diagnostics) *preserve.Snapshot {
-	tags, deleted := m.PreserveTags.ValueBool(), m.PreserveDeleted.ValueBool()
-	if !tags && !deleted {
+func (r *rotator) takeSnapshot(ctx context.Context, opts rotationOptions, spec keyrotate.Spec, deadline time.Time, diags *diag.Diagnostics) *preserve.Snapshot {
+	if !opts.preserveTags && !opts.preserveDeleted {
 		return nil
 	}
-	snap, err := preserve.Take(ctx, r.clients.s3, scan.ScopeOf(spec), preserve.Options{Until: deadline, SkipTags: !tags, SkipDeleted: !deleted})
+	snap, err := preserve.Take(ctx, r.clients.s3, scan.ScopeOf(spec), preserve.Options{Until: deadline, SkipTags: !opts.preserveTags, SkipDeleted: !opts.preserveDeleted})
 	if err != nil {
 		if !r.clients.explain(err, "No job was started.", diags) {
 			diags.AddError("Cannot Record What The Rotation Changes",
@@ -46,15 +45,16 @@ func (r *batchKeyrotateResource) takeSnapshot(ctx context.Context, m batchKeyrot
 		return nil
 	}
 	tflog.Info(ctx, "recorded what the rotation will change", map[string]any{"tagged_versions": snap.Tagged, "deleted_objects": snap.Deleted, "spilled": snap.Spilled()})
+	opts.say(ctx, fmt.Sprintf("recorded %d tagged versions and %d deleted objects to put back after the job", snap.Tagged, snap.Deleted))
 	return snap
 }
 
-// restore puts back what snap recorded, and records the counts in m. On
-// failure the snapshot goes into private state for the next apply.
-func (r *batchKeyrotateResource) restore(ctx context.Context, m *batchKeyrotateModel, snap *preserve.Snapshot, diags *diag.Diagnostics) {
+// restore puts back what snap recorded into out. When that fails, the
+// snapshot is kept in out.pending (for a later apply) where it fits, and
+// keptSays says what became of it.
+func (r *rotator) restore(ctx context.Context, snap *preserve.Snapshot, keptSays string, out *rotationResult, diags *diag.Diagnostics) {
 	res, err := preserve.Restore(ctx, r.clients.s3, snap)
-	m.TagsRestored = types.Int64Value(res.TagsRestored)
-	m.DeleteMarkersRestored = types.Int64Value(res.MarkersPut)
+	out.restored = &res
 	tflog.Info(ctx, "restored what the rotation changed", map[string]any{"result": res.String()})
 	if skipped := res.TagsSkipped.Total() + res.DeletedSkipped.Total(); skipped > 0 && err == nil {
 		diags.AddWarning("Some Changes Were Left Alone",
@@ -63,26 +63,27 @@ func (r *batchKeyrotateResource) restore(ctx context.Context, m *batchKeyrotateM
 	if err == nil {
 		return
 	}
-	saved := keepPending(m, snap)
+	saved := out.keepPending(snap, keptSays)
 	if !r.clients.explain(err, "Putting back the tags and deleted objects failed after the rotation: "+res.String()+". "+saved, diags) {
 		diags.AddError("Rotation Side Effects Not Undone",
 			fmt.Sprintf("The rotation ended, but putting back what it changed failed: %s. %s\n\n%v", res, saved, err))
 	}
 }
 
-// keepPending keeps snap in m for the next apply, and says so.
-func keepPending(m *batchKeyrotateModel, snap *preserve.Snapshot) string {
+// keepPending keeps snap in out for the next apply and returns keptSays,
+// or says why it could not.
+func (out *rotationResult) keepPending(snap *preserve.Snapshot, keptSays string) string {
 	b, err := snap.Marshal()
 	if err != nil || len(b) > maxPendingRestoration {
-		return "The record of what to put back could not be kept (too large), so the next apply cannot finish it."
+		return "The record of what to put back could not be kept (too large), so a later run cannot finish it."
 	}
-	m.RestorationPending = types.StringValue(base64.StdEncoding.EncodeToString(b))
-	return "The resource is tainted; the next apply puts back the rest before it starts a new rotation."
+	out.pending = base64.StdEncoding.EncodeToString(b)
+	return keptSays
 }
 
 // finishRestore runs an unfinished restoration kept in state, as the
 // destroy of a tainted rotation does.
-func (r *batchKeyrotateResource) finishRestore(ctx context.Context, pending types.String, diags *diag.Diagnostics) {
+func (r *rotator) finishRestore(ctx context.Context, pending types.String, diags *diag.Diagnostics) {
 	if pending.ValueString() == "" {
 		return
 	}

@@ -61,9 +61,9 @@ func finishedJobState(t *testing.T) tfsdk.State {
 // it ends. Read must keep the last known state (so the plan stays empty and
 // nothing is rotated again), not remove the resource.
 func TestReadKeepsPurgedJob(t *testing.T) {
-	r := &batchKeyrotateResource{clients: fakeAdmin(t, http.StatusNotFound, madmin.ErrorResponse{
+	r := &batchKeyrotateResource{rotator{clients: fakeAdmin(t, http.StatusNotFound, madmin.ErrorResponse{
 		Code: "XMinioAdminNoSuchJob", Message: "The specified job does not exist.",
-	})}
+	})}}
 	state := finishedJobState(t)
 	resp := resource.ReadResponse{State: state}
 	r.Read(context.Background(), resource.ReadRequest{State: state}, &resp)
@@ -78,9 +78,9 @@ func TestReadKeepsPurgedJob(t *testing.T) {
 // TestReadReportsOtherErrors: an answer other than "no such job" must not
 // be mistaken for a purge.
 func TestReadReportsOtherErrors(t *testing.T) {
-	r := &batchKeyrotateResource{clients: fakeAdmin(t, http.StatusForbidden, madmin.ErrorResponse{
+	r := &batchKeyrotateResource{rotator{clients: fakeAdmin(t, http.StatusForbidden, madmin.ErrorResponse{
 		Code: "AccessDenied", Message: "Access Denied.",
-	})}
+	})}}
 	state := finishedJobState(t)
 	resp := resource.ReadResponse{State: state}
 	r.Read(context.Background(), resource.ReadRequest{State: state}, &resp)

@@ -25,7 +25,7 @@ var (
 )
 
 type batchKeyrotateResource struct {
-	clients *clients
+	rotator
 }
 
 // NewBatchKeyrotateResource is the minio_batch_keyrotate resource.
@@ -79,83 +79,48 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 	if wo := notifyOf(ctx, config.Notify).TokenWO; !wo.IsNull() {
 		spec.Notify.Token = wo.ValueString() // write-only: only the configuration holds it
 	}
-	jobYAML, err := keyrotate.Encode(spec)
+	shown, err := keyrotate.EncodeRedacted(spec)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot Encode Rotation Job", "The job definition could not be encoded; this is a bug in the provider.\n\n"+err.Error())
 		return
 	}
-	shown, _ := keyrotate.EncodeRedacted(spec)
 	plan.JobYAML = types.StringValue(string(shown))
 
-	if !r.preflight(ctx, spec, &resp.Diagnostics) {
-		return
-	}
-	deadline, _ := ctx.Deadline()
-	snap := r.takeSnapshot(ctx, plan, spec, deadline, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if snap != nil {
-		defer snap.Close()
-	}
 	stall, _ := keyrotate.ParseDuration(plan.StallTimeout.ValueString())
-	policy := batchjob.RunPolicy{
-		Attempts: defaultJobAttempts,
-		Delay:    spec.Retry.Delay,
-		Wait:     batchjob.WaitOptions{StallTimeout: stall, OnProgress: progressLogger(ctx)},
-		OnAttempt: func(n int, id string) {
-			tflog.Info(ctx, "started batch keyrotate job", map[string]any{"job_id": id, "attempt": n})
-		},
-	}
-	if spec.Retry.Attempts > 0 {
-		policy.Attempts = spec.Retry.Attempts
-	}
-
-	var out batchjob.Outcome
-	if plan.WaitForCompletion.ValueBool() {
-		out, err = batchjob.Run(ctx, r.clients.admin, string(jobYAML), policy)
-	} else {
-		out, err = batchjob.Start(ctx, r.clients.admin, string(jobYAML), policy.Wait)
-	}
-	if out.JobID == "" {
-		if !r.clients.explain(err, "No job was started.", &resp.Diagnostics) {
-			resp.Diagnostics.AddError("Cannot Start Rotation Job",
-				fmt.Sprintf("MinIO refused to start the keyrotate job for bucket %q. Check that the credentials may run batch jobs (admin:StartBatchJob).\n\n%v", spec.Bucket, err))
-		}
+	res, started := r.rotate(ctx, spec, rotationOptions{
+		wait:            plan.WaitForCompletion.ValueBool(),
+		stall:           stall,
+		preserveTags:    plan.PreserveTags.ValueBool(),
+		preserveDeleted: plan.PreserveDeleted.ValueBool(),
+		verify:          plan.Verify.ValueBool(),
+		keptSays:        "The resource is tainted; the next apply puts back the rest before it starts a new rotation.",
+	}, &resp.Diagnostics)
+	if !started {
 		return
-	}
-	for _, rep := range out.Replaced {
-		resp.Diagnostics.AddWarning("Rotation Job Replaced",
-			fmt.Sprintf("Job %s was given up (%v) after %d objects rotated and %d failed; a new job was started in its place. "+
-				"Rotation is idempotent: objects the first job rotated are rotated again harmlessly. Job IDs, oldest first: %s.",
-				rep.JobID, rep.Reason, rep.Progress.Objects, rep.Progress.ObjectsFailed, jobChain(out)))
 	}
 	// From here on a job exists: whatever happens, its ID goes into state
 	// so that nothing is orphaned (an error leaves the resource tainted).
+	out := res.out
 	plan.ID = types.StringValue(out.JobID)
 	plan.Attempts = types.Int64Value(int64(out.Attempts))
 	plan.setProgress(out.Progress)
 	plan.User = types.StringValue(r.clients.jobUser(ctx, out.JobID))
 	plan.TagsRestored, plan.DeleteMarkersRestored, plan.RestorationPending = types.Int64Null(), types.Int64Null(), types.StringNull()
-	switch {
-	case snap == nil:
-	case plan.Status.ValueString() != string(batchjob.StatusRunning):
-		// Failed or canceled jobs re-sealed some versions too.
-		r.restore(ctx, &plan, snap, &resp.Diagnostics)
-	default:
-		// Interrupted or out of time while the job runs: restoring now
-		// would race it. The destroy of the tainted resource cancels the
-		// job, then restores.
-		keepPending(&plan, snap)
+	if res.restored != nil {
+		plan.TagsRestored = types.Int64Value(res.restored.TagsRestored)
+		plan.DeleteMarkersRestored = types.Int64Value(res.restored.MarkersPut)
 	}
-	res := r.verify(ctx, &plan, &resp.Diagnostics)
+	if res.pending != "" {
+		plan.RestorationPending = types.StringValue(res.pending)
+	}
+	plan.setVerified(res.verified, res.verifiedAt, spec)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	if err != nil {
-		resp.Diagnostics.AddError("Rotation Job Did Not Complete", runErrorDetail(out, err))
+	if res.err != nil {
+		resp.Diagnostics.AddError("Rotation Job Did Not Complete", runErrorDetail(out, res.err))
 		return
 	}
-	if res != nil && res.Pending(spec.Encryption).Versions > 0 {
-		resp.Diagnostics.AddError(pendingError(spec, res))
+	if res.verified != nil && res.verified.Pending(spec.Encryption).Versions > 0 {
+		resp.Diagnostics.AddError(pendingError(spec, res.verified, "Apply again to rotate them (the resource is tainted)."))
 	}
 }
 
@@ -169,8 +134,7 @@ func jobChain(out batchjob.Outcome) string {
 }
 
 func runErrorDetail(out batchjob.Outcome, err error) string {
-	p := out.Progress
-	what := fmt.Sprintf("Job %s (attempt %d): %d objects rotated, %d failed, last object %q.", out.JobID, out.Attempts, p.Objects, p.ObjectsFailed, p.LastObject)
+	what := jobSummary(out)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		return what + " The create timeout ran out while the job was still running; it keeps running on the server. " +
@@ -182,18 +146,6 @@ func runErrorDetail(out batchjob.Outcome, err error) string {
 	}
 	return what + " Objects that were not rotated are still readable under their old key. Check the MinIO server log for the failed objects, " +
 		"fix the cause (often a key MinIO cannot use, or SSE-KMS objects sent to sse-s3), then apply again to start a new job.\n\n" + err.Error()
-}
-
-// progressLogger logs each change of a job's report with its rate.
-func progressLogger(ctx context.Context) func(batchjob.Progress) {
-	var prev batchjob.Progress
-	return func(p batchjob.Progress) {
-		tflog.Info(ctx, "batch keyrotate progress", map[string]any{
-			"job_id": p.ID, "status": string(p.Status), "objects": p.Objects, "failed": p.ObjectsFailed,
-			"objects_per_second": batchjob.Rate(prev, p),
-		})
-		prev = p
-	}
 }
 
 func (r *batchKeyrotateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

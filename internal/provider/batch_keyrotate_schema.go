@@ -72,11 +72,11 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"id": computedString("The server's job ID, `keyrotate-<id>:<node>`; `<node>` is `-1` on a single-node server."),
 			"bucket": schema.StringAttribute{
 				Required: true, PlanModifiers: replaceJobString,
-				MarkdownDescription: "Bucket whose objects are rotated. It must exist: apply checks that before it starts the job.",
+				MarkdownDescription: docBucket,
 			},
 			"prefix": schema.StringAttribute{
 				Optional: true, PlanModifiers: replaceJobString,
-				MarkdownDescription: "Only objects whose names start with this prefix are rotated.",
+				MarkdownDescription: docPrefix,
 			},
 			"wait_for_completion": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
@@ -86,7 +86,7 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"stall_timeout": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(defaultStallTimeout),
 				Validators:          []validator.String{durationValidator{}},
-				MarkdownDescription: "A job whose report does not change for this long counts as a failed attempt: it is canceled and started again. Default `" + defaultStallTimeout + "`. After a server restart MinIO resumes jobs only after a random delay of up to an hour, which this bounds.",
+				MarkdownDescription: docStallTimeout,
 			},
 			"verify": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
@@ -95,20 +95,15 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 			},
 			"preserve_tags": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-				MarkdownDescription: "Put back, after the job, the tag set of every version it re-sealed (MinIO's rotation drops them). Default `true`. " +
-					"A version whose tags someone changed meanwhile is left alone. See \"What a rotation changes besides the key\".",
+				MarkdownDescription: docPreserveTags,
 			},
 			"preserve_deleted": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-				MarkdownDescription: "In a versioned bucket, keep deleted objects deleted: MinIO's rotation gives the re-sealed versions of a deleted object newer dates than its delete marker, " +
-					"so the object is visible again; the provider puts a new delete marker on top of each such object after the job. Default `true`. " +
-					"Never hides a version written after the rotation started, never acts where someone removed the delete marker meanwhile.",
+				MarkdownDescription: docPreserveDeleted,
 			},
 			"drop_expires": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "MinIO's rotation removes the `Expires` header of every version it re-seals, and it cannot be put back without writing new versions. " +
-					"By default a plan that starts a rotation reads the headers of every version it would re-seal (a HEAD request each) and refuses when any has one. " +
-					"Set `true` to rotate anyway (and skip those requests). See \"What a rotation changes besides the key\".",
+				MarkdownDescription: docDropExpires,
 			},
 			"triggers": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
@@ -141,33 +136,32 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 		},
 		Blocks: map[string]schema.Block{
 			"encryption": schema.SingleNestedBlock{
-				MarkdownDescription: "The encryption objects are rotated to. Required (checked at validate: a block cannot be marked required).",
+				MarkdownDescription: docEncryption,
 				PlanModifiers:       replaceJobObject,
 				Attributes: map[string]schema.Attribute{
 					"type": schema.StringAttribute{
 						Optional:            true, // a Required argument of an absent block would be reported as missing too
-						MarkdownDescription: "Required: `sse-kms` (re-seal under `key`) or `sse-s3` (re-seal under MinIO's default KMS key). Objects under SSE-KMS cannot be rotated to `sse-s3`: the server fails every such object.",
+						MarkdownDescription: docEncryptionType,
 					},
 					"key": schema.StringAttribute{
 						Optional:            true,
-						MarkdownDescription: "KMS key to rotate to; required for `sse-kms`, refused for `sse-s3`. It must exist and be usable: apply checks that before it starts the job. ASCII letters, digits, `-` and `_` (KES key name rules), at most 80 characters.",
+						MarkdownDescription: docEncryptionKey,
 					},
 					"context": schema.MapAttribute{
 						Optional: true, ElementType: types.StringType,
-						MarkdownDescription: "KMS encryption context. **Refused**: the pinned MinIO validates the context and then drops it, so objects would be rotated without it.",
+						MarkdownDescription: docEncryptionContext,
 					},
 				},
 			},
 			"filter": schema.SingleNestedBlock{
-				MarkdownDescription: "Narrows the objects rotated. Time filters must all hold; then an object matches when any `tag` block matches, or else when any `metadata` block matches.",
+				MarkdownDescription: docFilter,
 				PlanModifiers:       replaceJobObject,
 				Attributes: map[string]schema.Attribute{
 					"newer_than":     schema.StringAttribute{Optional: true, MarkdownDescription: docNewerThan},
 					"older_than":     schema.StringAttribute{Optional: true, MarkdownDescription: docOlderThan},
 					"created_after":  schema.StringAttribute{Optional: true, MarkdownDescription: docCreatedAfter},
 					"created_before": schema.StringAttribute{Optional: true, MarkdownDescription: docCreatedBefore},
-					"kms_key": schema.StringAttribute{Optional: true,
-						MarkdownDescription: "Only objects now under this KMS key. **Refused**: the pinned MinIO never applies this filter and would rotate objects under every key; narrow by `prefix` or `tag` instead."},
+					"kms_key":        schema.StringAttribute{Optional: true, MarkdownDescription: docFilterKMSKey},
 				},
 				Blocks: map[string]schema.Block{
 					"tag":      kvBlock(docTag, docTagKey, docPattern),
@@ -175,10 +169,10 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 				},
 			},
 			"notify": schema.SingleNestedBlock{
-				MarkdownDescription: "Endpoint the server posts the job's final report to (JSON).",
+				MarkdownDescription: docNotify,
 				PlanModifiers:       replaceJobObject,
 				Attributes: map[string]schema.Attribute{
-					"endpoint": schema.StringAttribute{Optional: true, MarkdownDescription: "Required: http or https URL, reached from the MinIO server."},
+					"endpoint": schema.StringAttribute{Optional: true, MarkdownDescription: docNotifyEndpoint},
 					"token": schema.StringAttribute{Optional: true, Sensitive: true,
 						Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("token_wo"))},
 						MarkdownDescription: "Sent as the `Authorization` header, e.g. `Bearer ...`. Stored in state (marked sensitive): prefer `token_wo`, " +
@@ -194,12 +188,11 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 				},
 			},
 			"retry": schema.SingleNestedBlock{
-				MarkdownDescription: "Retries. The server retries each failed object `attempts` times `delay` apart; the provider also starts " +
-					"the job again (rotation is idempotent) when a job fails or stalls, up to `attempts` jobs (default 3), `delay` apart.",
-				PlanModifiers: replaceJobObject,
+				MarkdownDescription: docRetry,
+				PlanModifiers:       replaceJobObject,
 				Attributes: map[string]schema.Attribute{
-					"attempts": schema.Int64Attribute{Optional: true, MarkdownDescription: "From 1 to 100, or 0 for the server default (3)."},
-					"delay":    schema.StringAttribute{Optional: true, MarkdownDescription: "Pause between attempts, e.g. `500ms`. Server default 25ms."},
+					"attempts": schema.Int64Attribute{Optional: true, MarkdownDescription: docRetryAttempts},
+					"delay":    schema.StringAttribute{Optional: true, MarkdownDescription: docRetryDelay},
 				},
 			},
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true}),

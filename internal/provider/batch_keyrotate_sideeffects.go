@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/scan"
 )
 
@@ -25,8 +26,7 @@ const expiresHeadWorkers = 8
 // planSideEffects checks a new rotation whose scope is known: an error when
 // it would drop Expires headers (unless drop_expires), a warning with the
 // counts when lifecycle rules age the versions it rewrites.
-func (r *batchKeyrotateResource) planSideEffects(ctx context.Context, plan batchKeyrotateModel, diags *diag.Diagnostics) {
-	spec, b := plan.spec(ctx)
+func (r *rotator) planSideEffects(ctx context.Context, spec keyrotate.Spec, b *specBuilder, dropExpires bool, diags *diag.Diagnostics) {
 	if b.diags.HasError() || len(b.unknown) > 0 || spec.Bucket == "" {
 		return
 	}
@@ -37,7 +37,7 @@ func (r *batchKeyrotateResource) planSideEffects(ctx context.Context, plan batch
 	}
 	scope := scan.ScopeOf(spec)
 	where := spec.Bucket + "/" + spec.Prefix
-	if !plan.DropExpires.ValueBool() {
+	if !dropExpires {
 		began := time.Now()
 		n, err := scan.CountExpires(ctx, r.clients.s3, scope, began, expiresHeadWorkers)
 		tflog.Info(ctx, "counted Expires headers in the rotation's scope", map[string]any{"where": where, "versions": n, "seconds": time.Since(began).Seconds()})

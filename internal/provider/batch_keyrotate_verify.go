@@ -25,14 +25,19 @@ import (
 // returns the scan, or nil when verification is off or the job has not
 // completed (a running or failed job's scope is not expected to be done).
 func (r *batchKeyrotateResource) verify(ctx context.Context, m *batchKeyrotateModel, diags *diag.Diagnostics) *scan.Result {
-	m.setVerified(nil, time.Time{})
-	if !m.Verify.ValueBool() || m.Status.ValueString() != string(batchjob.StatusComplete) {
-		return nil
-	}
 	spec, b := m.spec(ctx)
-	if b.diags.HasError() {
+	if !m.Verify.ValueBool() || m.Status.ValueString() != string(batchjob.StatusComplete) || b.diags.HasError() {
+		m.setVerified(nil, time.Time{}, spec)
 		return nil
 	}
+	res := r.countVersions(ctx, spec, diags)
+	m.setVerified(res, time.Now(), spec)
+	return res
+}
+
+// countVersions lists every version in the job's scope and counts them by
+// key; nil (with a warning) when the listing fails.
+func (r *rotator) countVersions(ctx context.Context, spec keyrotate.Spec, diags *diag.Diagnostics) *scan.Result {
 	where := spec.Bucket + "/" + spec.Prefix
 	res, err := scan.Scan(ctx, r.clients.s3, scan.ScopeOf(spec), scan.Options{Progress: func(seen int64) {
 		tflog.Info(ctx, "verifying the rotation", map[string]any{"where": where, "versions_seen": seen})
@@ -44,35 +49,37 @@ func (r *batchKeyrotateResource) verify(ctx context.Context, m *batchKeyrotateMo
 		}
 		return nil
 	}
-	m.setVerified(res, time.Now())
-	m.VersionsPending = types.Int64Value(res.Pending(spec.Encryption).Versions)
-	if spec.Encryption.Type != keyrotate.SSEKMS {
-		m.VersionsSSES3 = types.Int64Value(0)
-	}
 	return res
 }
 
-func (m *batchKeyrotateModel) setVerified(res *scan.Result, at time.Time) {
+// setVerified records the counts of a verification at time at; a nil res
+// (not verified) nulls them.
+func (m *batchKeyrotateModel) setVerified(res *scan.Result, at time.Time, spec keyrotate.Spec) {
 	if res == nil {
 		m.VersionsPending, m.VersionsUnencrypted, m.VersionsSSES3, m.VerifiedAt = types.Int64Null(), types.Int64Null(), types.Int64Null(), types.StringNull()
 		return
 	}
+	m.VersionsPending = types.Int64Value(res.Pending(spec.Encryption).Versions)
 	m.VersionsUnencrypted = types.Int64Value(res.Unencrypted.Versions)
 	m.VersionsSSES3 = types.Int64Value(res.SSES3.Versions)
+	if spec.Encryption.Type != keyrotate.SSEKMS {
+		m.VersionsSSES3 = types.Int64Value(0)
+	}
 	m.VerifiedAt = types.StringValue(at.UTC().Format(time.RFC3339))
 }
 
 // pendingError is the error of a rotation that completed with versions
-// still not on the target key: the job's last attempt missed them.
-func pendingError(spec keyrotate.Spec, res *scan.Result) (string, string) {
+// still not on the target key: the job's last attempt missed them. again
+// says how to run it again.
+func pendingError(spec keyrotate.Spec, res *scan.Result, again string) (string, string) {
 	var first []string
 	for _, v := range res.PendingVersions(spec.Encryption) {
 		first = append(first, fmt.Sprintf("%s (version %s, under %s)", v.Name, v.VersionID, v.KMSKey))
 	}
 	return "Rotation Left Versions Behind", fmt.Sprintf(
 		"The job completed, but %d data versions under %s/%s are still not under %s. The first: %s. "+
-			"They may have been written under the old key while the job ran. Apply again to rotate them (the resource is tainted).",
-		res.Pending(spec.Encryption).Versions, spec.Bucket, spec.Prefix, targetName(spec.Encryption), strings.Join(first, ", "))
+			"They may have been written under the old key while the job ran. %s",
+		res.Pending(spec.Encryption).Versions, spec.Bucket, spec.Prefix, targetName(spec.Encryption), strings.Join(first, ", "), again)
 }
 
 func targetName(e keyrotate.Encryption) string {

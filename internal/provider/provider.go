@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -22,7 +23,10 @@ import (
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/conn"
 )
 
-var _ provider.ProviderWithFunctions = (*minioProvider)(nil)
+var (
+	_ provider.ProviderWithFunctions = (*minioProvider)(nil)
+	_ provider.ProviderWithActions   = (*minioProvider)(nil)
+)
 
 type minioProvider struct {
 	version string
@@ -221,6 +225,7 @@ func (p *minioProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	resp.ResourceData = c
 	resp.DataSourceData = c
+	resp.ActionData = c
 }
 
 func (p *minioProvider) Resources(context.Context) []func() resource.Resource {
@@ -231,6 +236,11 @@ func (p *minioProvider) DataSources(context.Context) []func() datasource.DataSou
 	return []func() datasource.DataSource{NewBatchJobStatusDataSource, NewBatchJobsDataSource, NewKESKeysDataSource,
 		NewKMSKeyUsageDataSource,
 		NewKeyrotatePreviewDataSource}
+}
+
+// Actions need Terraform 1.14 or later; older CLIs and OpenTofu ignore them.
+func (p *minioProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{NewBatchKeyrotateAction}
 }
 
 func (p *minioProvider) Functions(context.Context) []func() function.Function {

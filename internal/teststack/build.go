@@ -17,8 +17,9 @@ import (
 // server names one binary the stack needs and the package that builds it
 // inside its pinning module under build/.
 type server struct {
-	name string // also the directory under build/
-	pkg  string
+	name    string // also the directory under build/
+	pkg     string
+	ldflags string
 }
 
 var (
@@ -57,7 +58,7 @@ func (s server) pinHash() (string, error) {
 		}
 		h.Write(b)
 	}
-	io.WriteString(h, runtime.Version())
+	io.WriteString(h, runtime.Version()+s.ldflags)
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
@@ -89,7 +90,7 @@ func (s server) binary(ctx context.Context, logf func(string, ...any)) (string, 
 	}
 	logf("teststack: building %s from its pin (cold build, a few minutes)", s.name)
 	tmp := bin + ".tmp"
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", tmp, s.pkg)
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", s.ldflags, "-o", tmp, s.pkg)
 	cmd.Dir = filepath.Join(sourceDir(), "build", s.name)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=-mod=readonly")
 	if out, err := cmd.CombinedOutput(); err != nil {

@@ -8,14 +8,28 @@ import (
 	"path/filepath"
 )
 
-var tofuCLI = server{name: "tofu", pkg: "github.com/opentofu/opentofu/cmd/tofu"}
+var (
+	tofuCLI = server{name: "tofu", pkg: "github.com/opentofu/opentofu/cmd/tofu"}
+	// pinnedTerraformCLI is a Terraform with provider actions (>= 1.14),
+	// built from build/terraform for the tests only (BUSL-1.1).
+	// Without dev=no it calls itself a "-dev" prerelease.
+	pinnedTerraformCLI = server{name: "terraform", pkg: "github.com/hashicorp/terraform", ldflags: "-X github.com/hashicorp/terraform/version.dev=no"}
+)
+
+// The CLIs the acceptance tests run under, chosen by TEST_TF_CLI.
+const (
+	CLIPath            = ""          // the terraform on PATH (or TF_ACC_TERRAFORM_PATH)
+	CLIPinnedTerraform = "terraform" // Terraform built from build/terraform
+	CLITofu            = "tofu"      // OpenTofu built from build/tofu
+)
 
 // TerraformCLI makes sure terraform-plugin-testing finds a CLI and returns
-// the environment it needs: the terraform on PATH (or the one named by
-// TF_ACC_TERRAFORM_PATH), else OpenTofu built from its pin. TEST_TF_CLI=tofu
-// forces OpenTofu, to run the suite under it on a machine with both.
+// the environment it needs. TEST_TF_CLI chooses it: unset, the terraform on
+// PATH (or the one named by TF_ACC_TERRAFORM_PATH), else OpenTofu;
+// "terraform", the pinned Terraform; "tofu", the pinned OpenTofu. Pinned
+// CLIs are built on first use and cached.
 func TerraformCLI(ctx context.Context, logf func(string, ...any)) (map[string]string, error) {
-	env, err := cliBinary(ctx, logf)
+	env, err := cliBinary(ctx, os.Getenv("TEST_TF_CLI"), logf)
 	if err != nil {
 		return nil, err
 	}
@@ -32,8 +46,21 @@ func TerraformCLI(ctx context.Context, logf func(string, ...any)) (map[string]st
 	return env, nil
 }
 
-func cliBinary(ctx context.Context, logf func(string, ...any)) (map[string]string, error) {
-	if os.Getenv("TEST_TF_CLI") != "tofu" {
+// PinnedCLI builds (or finds in the cache) the pinned CLI named "terraform"
+// or "tofu" and returns its path.
+func PinnedCLI(ctx context.Context, name string, logf func(string, ...any)) (string, error) {
+	switch name {
+	case CLIPinnedTerraform:
+		return pinnedTerraformCLI.binary(ctx, logf)
+	case CLITofu:
+		return tofuCLI.binary(ctx, logf)
+	}
+	return "", fmt.Errorf("no pinned CLI %q: use %q or %q", name, CLIPinnedTerraform, CLITofu)
+}
+
+func cliBinary(ctx context.Context, choice string, logf func(string, ...any)) (map[string]string, error) {
+	switch choice {
+	case CLIPath:
 		if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
 			return map[string]string{"TF_ACC_TERRAFORM_PATH": p}, nil
 		}
@@ -41,10 +68,19 @@ func cliBinary(ctx context.Context, logf func(string, ...any)) (map[string]strin
 			return map[string]string{"TF_ACC_TERRAFORM_PATH": p}, nil
 		}
 		logf("teststack: no terraform on PATH; using OpenTofu built from its pin")
+	case CLIPinnedTerraform:
+		bin, err := PinnedCLI(ctx, choice, logf)
+		if err != nil {
+			return nil, fmt.Errorf("TEST_TF_CLI=terraform: the pinned Terraform could not be built: %w", err)
+		}
+		return map[string]string{"TF_ACC_TERRAFORM_PATH": bin}, nil
+	case CLITofu:
+	default:
+		return nil, fmt.Errorf("TEST_TF_CLI=%q: use %q (pinned Terraform), %q (pinned OpenTofu), or leave it unset for the terraform on PATH", choice, CLIPinnedTerraform, CLITofu)
 	}
-	bin, err := tofuCLI.binary(ctx, logf)
+	bin, err := PinnedCLI(ctx, CLITofu, logf)
 	if err != nil {
-		return nil, fmt.Errorf("no terraform on PATH and OpenTofu could not be built: %w", err)
+		return nil, fmt.Errorf("OpenTofu could not be built: %w", err)
 	}
 	return map[string]string{
 		"TF_ACC_TERRAFORM_PATH": bin,

@@ -1,6 +1,7 @@
 // Command teststack starts a MinIO+KES stack that outlives it (`up`, which
 // prints shell export lines for it) and removes it again (`down`). It backs
-// `make stack-up` and `make stack-down`.
+// `make stack-up` and `make stack-down`. `cli terraform|tofu` builds a
+// pinned CLI (cached) and prints its path, for make targets that need one.
 package main
 
 import (
@@ -29,7 +30,7 @@ func main() {
 // of down, while progress goes to stderr.
 func run(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: teststack up|down [flags]")
+		return errors.New("usage: teststack up|down [flags], or teststack cli terraform|tofu")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	stateFile := fs.String("state", ".teststack.json", "file that records the running stack")
@@ -40,13 +41,28 @@ func run(args []string, stdout io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if args[0] == "cli" {
+		return cli(ctx, stdout, fs.Args())
+	}
 	switch args[0] {
 	case "up":
 		return up(ctx, stdout, *stateFile, *distributed, *minioTLS)
 	case "down":
 		return down(ctx, stdout, *stateFile)
 	}
-	return fmt.Errorf("unknown command %q: use up or down", args[0])
+	return fmt.Errorf("unknown command %q: use up, down or cli", args[0])
+}
+
+func cli(ctx context.Context, stdout io.Writer, args []string) error {
+	if len(args) != 1 {
+		return errors.New("usage: teststack cli terraform|tofu")
+	}
+	bin, err := teststack.PinnedCLI(ctx, args[0], func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) })
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(stdout, bin)
+	return err
 }
 
 func up(ctx context.Context, stdout io.Writer, stateFile string, distributed, minioTLS bool) error {

@@ -1,0 +1,206 @@
+package provider
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/minio/kes-go"
+	"github.com/minio/minio-go/v7"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/inventory"
+)
+
+// Actions exist from Terraform 1.14 on; OpenTofu 1.12 has none. These
+// tests run under the pinned Terraform (TEST_TF_CLI=terraform, `make
+// testacc-terraform-pinned`) and skip, saying so, under other CLIs.
+// .ci/run fails when they skip under a CLI that has actions.
+
+// requireActions skips a test whose CLI has no actions.
+func requireActions(t *testing.T) {
+	t.Helper()
+	out, err := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), "version").Output()
+	if err != nil {
+		t.Fatalf("asking the CLI its version: %v", err)
+	}
+	first, _, _ := strings.Cut(string(out), "\n")
+	m := regexp.MustCompile(`^Terraform v(\d+)\.(\d+)\.`).FindStringSubmatch(first)
+	if m != nil {
+		major, _ := strconv.Atoi(m[1])
+		minor, _ := strconv.Atoi(m[2])
+		if major > 1 || minor >= 14 {
+			return
+		}
+	}
+	t.Skipf("actions need Terraform >= 1.14, and this run's CLI is %q: run under the pinned Terraform (TEST_TF_CLI=terraform)", first)
+}
+
+// actionConfig is an action rotating bucket to key (an HCL expression),
+// with extra arguments in its config block.
+func actionConfig(bucket, key, extra string) string {
+	return fmt.Sprintf(`
+action "minio_batch_keyrotate" "rotate" {
+  config {
+    bucket = %q
+    encryption {
+      type = "sse-kms"
+      key  = %s
+    }
+%s
+  }
+}
+`, bucket, key, extra)
+}
+
+// progressShown asserts the CLI showed the action's steps and the job's
+// progress (the progress events of the invocation).
+func progressShown(t *testing.T, out, bucket string) {
+	t.Helper()
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`checking bucket "` + bucket + `", the target key and the job's scope`),
+		regexp.MustCompile(`started batch keyrotate job keyrotate-\S+ \(attempt 1 of 3\)`),
+		regexp.MustCompile(`job keyrotate-\S+ \(attempt 1 of 3\) (running|complete): \d+ objects rotated, 0 failed`),
+		regexp.MustCompile(`counting every version in scope by key`),
+	} {
+		if !want.MatchString(out) {
+			t.Errorf("the CLI output does not show %q:\n%s", want, out)
+		}
+	}
+}
+
+// tagsOf reads an object's tags from outside.
+func (a *acc) tagsOf(bucket, name string) map[string]string {
+	a.t.Helper()
+	tags, err := a.s3.GetObjectTagging(a.ctx(), bucket, name, minio.GetObjectTaggingOptions{})
+	if err != nil {
+		a.t.Fatalf("reading the tags of %s: %v", name, err)
+	}
+	return tags.ToMap()
+}
+
+// TestAccBatchKeyrotateAction_rotatesWhenKeyIsCreated: creating a KES key
+// triggers the action (action_trigger after_create), which rotates every
+// object in scope to that key in the same apply, keeping tags and bytes.
+// Then objects written later under the old key are rotated by
+// `terraform apply -invoke`, and the plan stays empty throughout.
+func TestAccBatchKeyrotateAction_rotatesWhenKeyIsCreated(t *testing.T) {
+	requireActions(t)
+	a := newAcc(t)
+	bucket, oldKey, newKey := a.bucket(), a.key(), randomName("acc-new-")
+	names := inventory.Names("o-", 30)
+	a.put(inventory.Seed{Bucket: bucket, Names: names[:25], KMSKey: oldKey})
+	a.put(inventory.Seed{Bucket: bucket, Names: names[25:], KMSKey: oldKey, Tags: map[string]string{"team": "finance"}})
+	before := a.hashes(bucket)
+
+	// Key and action both take the name from a local: an action whose
+	// config refers to a resource cannot be invoked with -invoke (Terraform
+	// evaluates no resource then), and Terraform warns of a cycle risk.
+	w := newCLIWorkspace(t, a, map[string]string{"main.tf": fmt.Sprintf(`
+locals {
+  key = %q
+}
+
+resource "minio_kes_key" "new" {
+  name = local.key
+  lifecycle {
+    action_trigger {
+      events  = [after_create]
+      actions = [action.minio_batch_keyrotate.rotate]
+    }
+  }
+}
+`, newKey) + actionConfig(bucket, "local.key", "")})
+	// The key stays in KES when the test ends: objects use it, and
+	// minio_kes_key refuses to delete such a key.
+	t.Cleanup(func() { w.run("state", "rm", "minio_kes_key.new") })
+	w.must(0, "init")
+	plan := w.must(0, "plan")
+	if !strings.Contains(plan, "action.minio_batch_keyrotate.rotate") {
+		t.Errorf("the plan does not show the triggered action:\n%s", plan)
+	}
+	out := w.must(0, "apply", "-auto-approve")
+	t.Logf("apply that creates the key:\n%s", out)
+	if !strings.Contains(out, "Action complete: action.minio_batch_keyrotate.rotate (triggered by minio_kes_key.new)") {
+		t.Errorf("the apply does not say that creating the key triggered the action:\n%s", out)
+	}
+	progressShown(t, out, bucket)
+	if !regexp.MustCompile(`rotated 30 objects to key ` + newKey + ` with job keyrotate-\S+; put back 5 tag sets and 0 delete markers; verified: 30 data versions in scope, 0 pending`).MatchString(out) {
+		t.Errorf("the apply does not end with the invocation's summary:\n%s", out)
+	}
+	if err := a.checkObjects(bucket, keysOf(names, newKey))(nil); err != nil {
+		t.Fatalf("after the triggered rotation: %v", err)
+	}
+	if err := a.checkBytesUnchanged(bucket, before)(nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := a.tagsOf(bucket, names[29]); got["team"] != "finance" {
+		t.Errorf("tags of %s after the rotation: %v, want team=finance", names[29], got)
+	}
+	w.must(0, "plan", "-detailed-exitcode")
+
+	later := inventory.Names("later-", 10)
+	a.put(inventory.Seed{Bucket: bucket, Names: later, KMSKey: oldKey})
+	out = w.must(0, "apply", "-auto-approve", "-invoke=action.minio_batch_keyrotate.rotate")
+	t.Logf("apply -invoke:\n%s", out)
+	progressShown(t, out, bucket)
+	if !regexp.MustCompile(`rotated 40 objects to key ` + newKey).MatchString(out) {
+		t.Errorf("the invocation does not report the 40 objects it rotated:\n%s", out)
+	}
+	if err := a.checkObjects(bucket, keysOf(append(names, later...), newKey))(nil); err != nil {
+		t.Fatalf("after apply -invoke: %v", err)
+	}
+	w.must(0, "plan", "-detailed-exitcode")
+}
+
+// TestAccBatchKeyrotateAction_failedJobFailsWithCounts: the objects' key
+// is deleted from KES, so the job fails every object; the invocation fails
+// with the job's counts and leaves the objects readable once the key is
+// back.
+func TestAccBatchKeyrotateAction_failedJobFailsWithCounts(t *testing.T) {
+	requireActions(t)
+	a := newAcc(t)
+	kc := a.kes()
+	bucket, newKey, oldKey := a.bucket(), a.key(), randomName("acc-old-")
+	material := make([]byte, 32)
+	rand.Read(material)
+	if err := kc.ImportKey(context.Background(), oldKey, &kes.ImportKeyRequest{Key: material, Cipher: kes.AES256}); err != nil {
+		t.Fatalf("importing the old key into KES: %v", err)
+	}
+	// Few objects: with their key gone each one takes MinIO seconds to give up on.
+	names := inventory.Names("o-", 3)
+	a.put(inventory.Seed{Bucket: bucket, Names: names, KMSKey: oldKey})
+	before := a.hashes(bucket)
+	if err := kc.DeleteKey(a.ctx(), oldKey); err != nil {
+		t.Fatal(err)
+	}
+
+	w := newCLIWorkspace(t, a, map[string]string{"main.tf": actionConfig(bucket, strconv.Quote(newKey), "    retry {\n      attempts = 1\n    }")})
+	w.must(0, "init")
+	out := w.must(1, "apply", "-auto-approve", "-invoke=action.minio_batch_keyrotate.rotate")
+	t.Logf("apply -invoke of a job that fails:\n%s", out)
+	for _, want := range []string{
+		"Error: Rotation Job Did Not Complete",
+		"(attempt 1): 0 objects rotated, 3 failed",
+		"Objects that were not rotated are still readable under their old key",
+	} {
+		if !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
+			t.Errorf("the failed invocation does not say %q:\n%s", want, out)
+		}
+	}
+
+	if err := kc.ImportKey(context.Background(), oldKey, &kes.ImportKeyRequest{Key: material, Cipher: kes.AES256}); err != nil {
+		t.Fatalf("importing the old key again: %v", err)
+	}
+	if err := a.checkObjects(bucket, keysOf(names, oldKey))(nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.checkBytesUnchanged(bucket, before)(nil); err != nil {
+		t.Fatal(err)
+	}
+}

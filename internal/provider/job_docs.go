@@ -1,0 +1,29 @@
+package provider
+
+// The job's arguments mean the same in the minio_batch_keyrotate resource
+// and action; their docs are written once, here.
+const (
+	docBucket       = "Bucket whose objects are rotated. It must exist: apply checks that before it starts the job."
+	docPrefix       = "Only objects whose names start with this prefix are rotated."
+	docStallTimeout = "A job whose report does not change for this long counts as a failed attempt: it is canceled and started again. Default `" + defaultStallTimeout + "`. After a server restart MinIO resumes jobs only after a random delay of up to an hour, which this bounds."
+	docPreserveTags = "Put back, after the job, the tag set of every version it re-sealed (MinIO's rotation drops them). Default `true`. " +
+		"A version whose tags someone changed meanwhile is left alone. See \"What a rotation changes besides the key\"."
+	docPreserveDeleted = "In a versioned bucket, keep deleted objects deleted: MinIO's rotation gives the re-sealed versions of a deleted object newer dates than its delete marker, " +
+		"so the object is visible again; the provider puts a new delete marker on top of each such object after the job. Default `true`. " +
+		"Never hides a version written after the rotation started, never acts where someone removed the delete marker meanwhile."
+	docDropExpires = "MinIO's rotation removes the `Expires` header of every version it re-seals, and it cannot be put back without writing new versions. " +
+		"By default a plan that starts a rotation reads the headers of every version it would re-seal (a HEAD request each) and refuses when any has one. " +
+		"Set `true` to rotate anyway (and skip those requests). See \"What a rotation changes besides the key\"."
+	docEncryption        = "The encryption objects are rotated to. Required (checked at validate: a block cannot be marked required)."
+	docEncryptionType    = "Required: `sse-kms` (re-seal under `key`) or `sse-s3` (re-seal under MinIO's default KMS key). Objects under SSE-KMS cannot be rotated to `sse-s3`: the server fails every such object."
+	docEncryptionKey     = "KMS key to rotate to; required for `sse-kms`, refused for `sse-s3`. It must exist and be usable: apply checks that before it starts the job. ASCII letters, digits, `-` and `_` (KES key name rules), at most 80 characters."
+	docEncryptionContext = "KMS encryption context. **Refused**: the pinned MinIO validates the context and then drops it, so objects would be rotated without it."
+	docFilter            = "Narrows the objects rotated. Time filters must all hold; then an object matches when any `tag` block matches, or else when any `metadata` block matches."
+	docNotify            = "Endpoint the server posts the job's final report to (JSON)."
+	docRetry             = "Retries. The server retries each failed object `attempts` times `delay` apart; the provider also starts " +
+		"the job again (rotation is idempotent) when a job fails or stalls, up to `attempts` jobs (default 3), `delay` apart."
+	docNotifyEndpoint = "Required: http or https URL, reached from the MinIO server."
+	docRetryAttempts  = "From 1 to 100, or 0 for the server default (3)."
+	docRetryDelay     = "Pause between attempts, e.g. `500ms`. Server default 25ms."
+	docFilterKMSKey   = "Only objects now under this KMS key. **Refused**: the pinned MinIO never applies this filter and would rotate objects under every key; narrow by `prefix` or `tag` instead."
+)

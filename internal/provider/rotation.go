@@ -1,0 +1,190 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/batchjob"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/preserve"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/scan"
+)
+
+// rotator runs rotations for the minio_batch_keyrotate resource and the
+// action of the same name: one code path for the checks before the job,
+// the snapshot of what the job changes besides the key, the job with its
+// retries and stall recovery, the restoration and the verification. The
+// two differ only in what they do with the result.
+type rotator struct {
+	clients *clients
+}
+
+// rotationOptions is what a rotation needs besides its job.
+type rotationOptions struct {
+	wait                          bool // false: return once the job is accepted
+	stall                         time.Duration
+	preserveTags, preserveDeleted bool
+	verify                        bool
+	// cancelUnfinished cancels a job still running when the wait ends
+	// (timeout, interrupt), then puts back what it changed. The action
+	// does this, having no state to finish it from later; the resource
+	// keeps the job and the record of what to put back in its state.
+	cancelUnfinished bool
+	// keptSays tells the user what happens to a restoration that failed
+	// and whose record was kept in rotationResult.pending.
+	keptSays string
+	// show, when set, also shows each step and report to the user (the
+	// action's progress events); every step is logged anyway.
+	show func(string)
+}
+
+// say logs a step of the rotation and shows it where the caller asked.
+func (o rotationOptions) say(ctx context.Context, msg string) {
+	tflog.Info(ctx, msg)
+	if o.show != nil {
+		o.show(msg)
+	}
+}
+
+// rotationResult is what a rotation did.
+type rotationResult struct {
+	out batchjob.Outcome
+	// err says why the job did not complete, nil when it did (or, without
+	// waiting, when it was accepted).
+	err error
+	// restored counts what was put back; nil when nothing was attempted.
+	restored *preserve.Result
+	// pending is the record of what is still to be put back (see
+	// preserve.Snapshot.Marshal, base64), empty when nothing is.
+	pending    string
+	verified   *scan.Result
+	verifiedAt time.Time
+	// canceled is set when cancelUnfinished canceled the job.
+	canceled bool
+}
+
+// rotate runs one rotation of spec. It reports false when no job was
+// started; diagnostics then say why.
+func (r *rotator) rotate(ctx context.Context, spec keyrotate.Spec, opts rotationOptions, diags *diag.Diagnostics) (rotationResult, bool) {
+	var res rotationResult
+	jobYAML, err := keyrotate.Encode(spec)
+	if err != nil {
+		diags.AddError("Cannot Encode Rotation Job", "The job definition could not be encoded; this is a bug in the provider.\n\n"+err.Error())
+		return res, false
+	}
+	opts.say(ctx, fmt.Sprintf("checking bucket %q, the target key and the job's scope", spec.Bucket))
+	if !r.preflight(ctx, spec, diags) {
+		return res, false
+	}
+	deadline, _ := ctx.Deadline()
+	snap := r.takeSnapshot(ctx, opts, spec, deadline, diags)
+	if diags.HasError() {
+		return res, false
+	}
+	if snap != nil {
+		defer snap.Close()
+	}
+
+	attempts := defaultJobAttempts
+	if spec.Retry.Attempts > 0 {
+		attempts = spec.Retry.Attempts
+	}
+	attempt := 0
+	var prev batchjob.Progress
+	policy := batchjob.RunPolicy{
+		Attempts: attempts,
+		Delay:    spec.Retry.Delay,
+		Wait: batchjob.WaitOptions{StallTimeout: opts.stall, OnProgress: func(p batchjob.Progress) {
+			tflog.Info(ctx, "batch keyrotate progress", map[string]any{
+				"job_id": p.ID, "attempt": attempt, "status": string(p.Status), "objects": p.Objects, "failed": p.ObjectsFailed,
+				"objects_per_second": batchjob.Rate(prev, p),
+			})
+			if opts.show != nil {
+				opts.show(progressLine(p, prev, attempt, attempts))
+			}
+			prev = p
+		}},
+		OnAttempt: func(n int, id string) {
+			attempt = n
+			opts.say(ctx, fmt.Sprintf("started batch keyrotate job %s (attempt %d of %d)", id, n, attempts))
+		},
+	}
+	if opts.wait {
+		res.out, res.err = batchjob.Run(ctx, r.clients.admin, string(jobYAML), policy)
+	} else {
+		res.out, res.err = batchjob.Start(ctx, r.clients.admin, string(jobYAML), policy.Wait)
+	}
+	if res.out.JobID == "" {
+		if !r.clients.explain(res.err, "No job was started.", diags) {
+			diags.AddError("Cannot Start Rotation Job",
+				fmt.Sprintf("MinIO refused to start the keyrotate job for bucket %q. Check that the credentials may run batch jobs (admin:StartBatchJob).\n\n%v", spec.Bucket, res.err))
+		}
+		return res, false
+	}
+	for _, rep := range res.out.Replaced {
+		diags.AddWarning("Rotation Job Replaced",
+			fmt.Sprintf("Job %s was given up (%v) after %d objects rotated and %d failed; a new job was started in its place. "+
+				"Rotation is idempotent: objects the first job rotated are rotated again harmlessly. Job IDs, oldest first: %s.",
+				rep.JobID, rep.Reason, rep.Progress.Objects, rep.Progress.ObjectsFailed, jobChain(res.out)))
+	}
+	running := res.out.Progress.Status == batchjob.StatusRunning
+	if running && opts.wait && opts.cancelUnfinished {
+		// The wait ended early (timeout, interrupt): ctx is done, but the
+		// job must stop and its side effects be undone all the same.
+		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultDeleteTimeout)
+		defer cancel()
+		ctx, running = cleanup, !r.cancelJob(cleanup, &res, diags)
+	}
+	switch {
+	case snap == nil:
+	case running:
+		// Restoring now would race the job: the destroy of the tainted
+		// resource cancels it, then restores.
+		res.keepPending(snap, opts.keptSays)
+	default:
+		// Failed or canceled jobs re-sealed some versions too.
+		opts.say(ctx, "putting back the tags and deleted objects the job changed")
+		r.restore(ctx, snap, opts.keptSays, &res, diags)
+	}
+	if opts.verify && res.out.Progress.Status == batchjob.StatusComplete {
+		opts.say(ctx, "counting every version in scope by key")
+		if res.verified = r.countVersions(ctx, spec, diags); res.verified != nil {
+			res.verifiedAt = time.Now()
+		}
+	}
+	return res, true
+}
+
+// cancelJob cancels the job of res and reports whether it did.
+func (r *rotator) cancelJob(ctx context.Context, res *rotationResult, diags *diag.Diagnostics) bool {
+	id := res.out.JobID
+	if err := r.clients.admin.CancelBatchJob(ctx, id); err != nil && !batchjob.IsNoSuchJob(err) {
+		diags.AddError("Cannot Cancel Rotation Job",
+			fmt.Sprintf("The wait for job %s ended before the job did, and canceling it failed: it may still be running. Cancel it with `mc batch cancel ALIAS %s`.\n\n%v", id, id, err))
+		return false
+	}
+	res.canceled = true
+	if p, err := batchjob.Fetch(ctx, r.clients.admin, id); err == nil {
+		res.out.Progress = p
+	}
+	return true
+}
+
+// progressLine is a job's report as the CLI shows it.
+func progressLine(p, prev batchjob.Progress, attempt, attempts int) string {
+	line := fmt.Sprintf("job %s (attempt %d of %d) %s: %d objects rotated, %d failed", p.ID, attempt, attempts, p.Status, p.Objects, p.ObjectsFailed)
+	if rate := batchjob.Rate(prev, p); rate >= 1 {
+		line += fmt.Sprintf(", %.0f objects/s", rate)
+	}
+	return line
+}
+
+// jobSummary is the counts of a run's last job, for errors.
+func jobSummary(out batchjob.Outcome) string {
+	p := out.Progress
+	return fmt.Sprintf("Job %s (attempt %d): %d objects rotated, %d failed, last object %q.", out.JobID, out.Attempts, p.Objects, p.ObjectsFailed, p.LastObject)
+}

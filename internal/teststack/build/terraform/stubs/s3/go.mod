@@ -1,0 +1,5 @@
+module github.com/hashicorp/terraform/internal/backend/remote-state/s3
+
+go 1.26
+
+require github.com/hashicorp/terraform/internal/backend/remote-state/unavailable v0.0.0
