@@ -32,40 +32,9 @@ type batchKeyrotateAction struct {
 func NewBatchKeyrotateAction() action.Action { return &batchKeyrotateAction{} }
 
 type batchKeyrotateActionModel struct {
-	Bucket          types.String   `tfsdk:"bucket"`
-	Prefix          types.String   `tfsdk:"prefix"`
-	Encryption      types.Object   `tfsdk:"encryption"`
-	Filter          types.Object   `tfsdk:"filter"`
-	Notify          types.Object   `tfsdk:"notify"`
-	Retry           types.Object   `tfsdk:"retry"`
-	StallTimeout    types.String   `tfsdk:"stall_timeout"`
-	Verify          types.Bool     `tfsdk:"verify"`
-	PreserveTags    types.Bool     `tfsdk:"preserve_tags"`
-	PreserveDeleted types.Bool     `tfsdk:"preserve_deleted"`
-	DropExpires     types.Bool     `tfsdk:"drop_expires"`
-	Timeouts        timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (m *batchKeyrotateActionModel) job() jobFields {
-	return jobFields{m.Bucket, m.Prefix, m.Encryption, m.Filter, m.Notify, m.Retry}
-}
-
-// options are the rotation's options; an action's arguments cannot have
-// defaults in the schema, so a null one takes the resource's default.
-func (m *batchKeyrotateActionModel) options() rotationOptions {
-	stall, _ := keyrotate.ParseDuration(m.StallTimeout.ValueString())
-	if m.StallTimeout.IsNull() {
-		stall, _ = keyrotate.ParseDuration(defaultStallTimeout)
-	}
-	return rotationOptions{
-		wait:             true,
-		stall:            stall,
-		preserveTags:     onByDefault(m.PreserveTags),
-		preserveDeleted:  onByDefault(m.PreserveDeleted),
-		verify:           onByDefault(m.Verify),
-		cancelUnfinished: true,
-		keptSays:         "An action keeps no state, so no later run can finish this: the counts above say what is left.",
-	}
+	jobArgs
+	runArgs
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (a *batchKeyrotateAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
@@ -158,8 +127,8 @@ func (a *batchKeyrotateAction) ValidateConfig(ctx context.Context, req action.Va
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	spec, b := m.job().spec(ctx)
-	b.checkJob(spec, m.job())
+	spec, b := m.spec(ctx)
+	b.checkJob(spec, m.jobArgs)
 	resp.Diagnostics.Append(b.diags...)
 }
 
@@ -176,7 +145,7 @@ func (a *batchKeyrotateAction) ModifyPlan(ctx context.Context, req action.Modify
 		return
 	}
 	resp.Diagnostics.Append(a.clients.redundancyWarning(ctx)...)
-	spec, b := m.job().spec(ctx)
+	spec, b := m.spec(ctx)
 	a.planSideEffects(ctx, spec, b, m.DropExpires.ValueBool(), &resp.Diagnostics)
 }
 
@@ -192,12 +161,14 @@ func (a *batchKeyrotateAction) Invoke(ctx context.Context, req action.InvokeRequ
 	defer cancel()
 
 	// Values unknown at plan are known now: check everything again.
-	spec, b := m.job().spec(ctx)
-	b.checkJob(spec, m.job())
+	spec, b := m.spec(ctx)
+	b.checkJob(spec, m.jobArgs)
 	if resp.Diagnostics.Append(b.diags...); resp.Diagnostics.HasError() {
 		return
 	}
 	opts := m.options()
+	opts.cancelUnfinished = true
+	opts.keptSays = "An action keeps no state, so no later run can finish this: the counts above say what is left."
 	opts.show = func(msg string) { resp.SendProgress(action.InvokeProgressEvent{Message: msg}) }
 	res, started := a.rotate(ctx, spec, opts, &resp.Diagnostics)
 	if !started {

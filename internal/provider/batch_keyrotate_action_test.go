@@ -10,10 +10,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/minio/kes-go"
 	"github.com/minio/minio-go/v7"
 
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/batchjob"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/inventory"
 )
 
@@ -90,8 +93,8 @@ func (a *acc) tagsOf(bucket, name string) map[string]string {
 // Then objects written later under the old key are rotated by
 // `terraform apply -invoke`, and the plan stays empty throughout.
 func TestAccBatchKeyrotateAction_rotatesWhenKeyIsCreated(t *testing.T) {
+	a := newAcc(t) // first: without TF_ACC it skips
 	requireActions(t)
-	a := newAcc(t)
 	bucket, oldKey, newKey := a.bucket(), a.key(), randomName("acc-new-")
 	names := inventory.Names("o-", 30)
 	a.put(inventory.Seed{Bucket: bucket, Names: names[:25], KMSKey: oldKey})
@@ -163,8 +166,8 @@ resource "minio_kes_key" "new" {
 // with the job's counts and leaves the objects readable once the key is
 // back.
 func TestAccBatchKeyrotateAction_failedJobFailsWithCounts(t *testing.T) {
+	a := newAcc(t) // first: without TF_ACC it skips
 	requireActions(t)
-	a := newAcc(t)
 	kc := a.kes()
 	bucket, newKey, oldKey := a.bucket(), a.key(), randomName("acc-old-")
 	material := make([]byte, 32)
@@ -202,5 +205,93 @@ func TestAccBatchKeyrotateAction_failedJobFailsWithCounts(t *testing.T) {
 	}
 	if err := a.checkBytesUnchanged(bucket, before)(nil); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAccBatchKeyrotateAction_timeoutCancelsJobAndRestores: when
+// timeouts.invoke runs out while the job runs, the action (which has no
+// state to finish from later) cancels the job and puts back the tags the
+// job had dropped, then fails saying so, with the counts.
+func TestAccBatchKeyrotateAction_timeoutCancelsJobAndRestores(t *testing.T) {
+	a := newAcc(t)
+	requireActions(t)
+	bucket, oldKey, newKey := a.bucket(), a.key(), a.key()
+	names := inventory.Names("o-", 40)
+	a.put(inventory.Seed{Bucket: bucket, Names: names, KMSKey: oldKey, Tags: map[string]string{"team": "finance"}})
+	before := a.hashes(bucket)
+	a.pace(500 * time.Millisecond) // about 20 s of rotation, far past the timeout
+
+	w := newCLIWorkspace(t, a, map[string]string{"main.tf": actionConfig(bucket, strconv.Quote(newKey), "    timeouts {\n      invoke = \"6s\"\n    }")})
+	w.must(0, "init")
+	out := w.must(1, "apply", "-auto-approve", "-invoke=action.minio_batch_keyrotate.rotate")
+	t.Logf("apply -invoke that times out:\n%s", out)
+	flat := strings.Join(strings.Fields(out), " ")
+	m := regexp.MustCompile(`Job (keyrotate-\S+) \(attempt 1\): (\d+) objects rotated, 0 failed, last object "[^"]*"\. What it changed besides the key was put back: (\d+) tag sets restored`).FindStringSubmatch(flat)
+	if m == nil {
+		t.Fatalf("the failed invocation does not give the job, its counts and the tags put back:\n%s", out)
+	}
+	if !strings.Contains(flat, "The invocation's timeout ran out while the job was running, so the job was canceled.") {
+		t.Errorf("the failed invocation does not say the job was canceled:\n%s", out)
+	}
+	// The job's count is its last saved report (MinIO saves every few
+	// seconds), so it may trail the tag sets actually put back.
+	if rotated, restored := m[2], m[3]; rotated == "40" || restored == "0" {
+		t.Errorf("%s objects rotated before the cancel and %s tag sets put back; want fewer than 40 rotated and some put back", rotated, restored)
+	}
+	a.waitForJob(m[1], batchjob.StatusCanceled)
+	for _, name := range names {
+		if got := a.tagsOf(bucket, name); got["team"] != "finance" {
+			t.Errorf("tags of %s after the canceled rotation: %v, want team=finance", name, got)
+		}
+	}
+	if err := a.checkBytesUnchanged(bucket, before)(nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAccBatchKeyrotateAction_guideResourceOrAction applies the action
+// example of the guide's "Resource or action?" as written: creating the
+// key rotates the payroll bucket to it, and the plan afterwards is empty.
+func TestAccBatchKeyrotateAction_guideResourceOrAction(t *testing.T) {
+	a := newAcc(t) // first: without TF_ACC it skips
+	requireActions(t)
+	blocks := guideBlocks(t, "guides/rotating-to-a-new-kes-key.md")
+	if len(blocks) != 3 || !strings.Contains(blocks[1], `action "minio_batch_keyrotate" "payroll"`) {
+		t.Fatalf("the guide's second terraform block is not the action example:\n%v", blocks)
+	}
+	if err := a.s3.MakeBucket(a.ctx(), "payroll", minio.MakeBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	oldKey := a.key()
+	names := inventory.Names("pay-", 12)
+	a.put(inventory.Seed{Bucket: "payroll", Names: names, KMSKey: oldKey})
+	before := a.hashes("payroll")
+
+	w := newCLIWorkspace(t, a, map[string]string{"main.tf": blocks[1]})
+	t.Cleanup(func() { w.run("state", "rm", "minio_kes_key.payroll") })
+	w.must(0, "init")
+	out := w.must(0, "apply", "-auto-approve")
+	if !strings.Contains(out, "rotated 12 objects to key payroll-2026-12") {
+		t.Errorf("creating the key did not rotate the bucket to it:\n%s", out)
+	}
+	if err := a.checkObjects("payroll", keysOf(names, "payroll-2026-12"))(nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.checkBytesUnchanged("payroll", before)(nil); err != nil {
+		t.Fatal(err)
+	}
+	w.must(0, "plan", "-detailed-exitcode")
+}
+
+// TestRunArgsOptions: an action's arguments have no schema defaults, so
+// null ones must take the resource's; set ones are kept.
+func TestRunArgsOptions(t *testing.T) {
+	null := runArgs{StallTimeout: types.StringNull(), Verify: types.BoolNull(), PreserveTags: types.BoolNull(), PreserveDeleted: types.BoolNull(), DropExpires: types.BoolNull()}
+	if got := null.options(); got.stall != 10*time.Minute || !got.verify || !got.preserveTags || !got.preserveDeleted || !got.wait {
+		t.Errorf("null arguments: %+v, want a 10m stall timeout, verification, both preservations and waiting", got)
+	}
+	set := runArgs{StallTimeout: types.StringValue("30s"), Verify: types.BoolValue(false), PreserveTags: types.BoolValue(false), PreserveDeleted: types.BoolValue(true), DropExpires: types.BoolValue(true)}
+	if got := set.options(); got.stall != 30*time.Second || got.verify || got.preserveTags || !got.preserveDeleted {
+		t.Errorf("set arguments: %+v, want them as set", got)
 	}
 }

@@ -18,19 +18,10 @@ import (
 )
 
 type batchKeyrotateModel struct {
+	jobArgs
+	runArgs
 	ID                types.String   `tfsdk:"id"`
-	Bucket            types.String   `tfsdk:"bucket"`
-	Prefix            types.String   `tfsdk:"prefix"`
-	Encryption        types.Object   `tfsdk:"encryption"`
-	Filter            types.Object   `tfsdk:"filter"`
-	Notify            types.Object   `tfsdk:"notify"`
-	Retry             types.Object   `tfsdk:"retry"`
 	WaitForCompletion types.Bool     `tfsdk:"wait_for_completion"`
-	StallTimeout      types.String   `tfsdk:"stall_timeout"`
-	Verify            types.Bool     `tfsdk:"verify"`
-	PreserveTags      types.Bool     `tfsdk:"preserve_tags"`
-	PreserveDeleted   types.Bool     `tfsdk:"preserve_deleted"`
-	DropExpires       types.Bool     `tfsdk:"drop_expires"`
 	Triggers          types.Map      `tfsdk:"triggers"`
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 
@@ -226,42 +217,64 @@ func (b *specBuilder) filter(ctx context.Context, v types.Object, p path.Path) k
 	}
 }
 
-// jobFields are the arguments of the job itself, as the resource and the
-// action both declare them. The action's notify block has no token nor
-// token_wo_version: its attributes cannot be sensitive, so it takes the
-// token write-only.
-type jobFields struct {
-	bucket, prefix                    types.String
-	encryption, filter, notify, retry types.Object
+// jobArgs are the arguments of the job itself, as the resource and the
+// action both declare them (embedded in their models). The action's notify
+// block has no token nor token_wo_version: its attributes cannot be
+// sensitive, so it takes the token write-only.
+type jobArgs struct {
+	Bucket     types.String `tfsdk:"bucket"`
+	Prefix     types.String `tfsdk:"prefix"`
+	Encryption types.Object `tfsdk:"encryption"`
+	Filter     types.Object `tfsdk:"filter"`
+	Notify     types.Object `tfsdk:"notify"`
+	Retry      types.Object `tfsdk:"retry"`
 }
 
-func (m *batchKeyrotateModel) job() jobFields {
-	return jobFields{m.Bucket, m.Prefix, m.Encryption, m.Filter, m.Notify, m.Retry}
+// runArgs say how a rotation runs, for the resource and the action alike.
+type runArgs struct {
+	StallTimeout    types.String `tfsdk:"stall_timeout"`
+	Verify          types.Bool   `tfsdk:"verify"`
+	PreserveTags    types.Bool   `tfsdk:"preserve_tags"`
+	PreserveDeleted types.Bool   `tfsdk:"preserve_deleted"`
+	DropExpires     types.Bool   `tfsdk:"drop_expires"`
 }
 
-// spec builds the job spec from the model. Diagnostics are set for values
-// that cannot be parsed.
-func (m *batchKeyrotateModel) spec(ctx context.Context) (keyrotate.Spec, *specBuilder) {
-	return m.job().spec(ctx)
+// options are the rotation's options, waiting for the job. A null
+// argument (an action's, which cannot have a default in its schema) takes
+// the resource's default.
+func (r runArgs) options() rotationOptions {
+	stall, _ := keyrotate.ParseDuration(defaultStallTimeout)
+	if s := r.StallTimeout.ValueString(); s != "" {
+		stall, _ = keyrotate.ParseDuration(s)
+	}
+	return rotationOptions{
+		wait:            true,
+		stall:           stall,
+		preserveTags:    onByDefault(r.PreserveTags),
+		preserveDeleted: onByDefault(r.PreserveDeleted),
+		verify:          onByDefault(r.Verify),
+	}
 }
 
-func (j jobFields) spec(ctx context.Context) (keyrotate.Spec, *specBuilder) {
+// spec builds the job spec from the arguments. Diagnostics are set for
+// values that cannot be parsed.
+func (j jobArgs) spec(ctx context.Context) (keyrotate.Spec, *specBuilder) {
 	b := &specBuilder{unknown: map[string]bool{}}
 	s := keyrotate.Spec{
-		Bucket: b.str(j.bucket, path.Root("bucket")),
-		Prefix: b.str(j.prefix, path.Root("prefix")),
+		Bucket: b.str(j.Bucket, path.Root("bucket")),
+		Prefix: b.str(j.Prefix, path.Root("prefix")),
 	}
-	s.Encryption = b.encryption(ctx, j.encryption, path.Root("encryption"))
-	s.Filter = b.filter(ctx, j.filter, path.Root("filter"))
-	if p := path.Root("notify"); b.present(j.notify, p) {
-		attrs := j.notify.Attributes()
+	s.Encryption = b.encryption(ctx, j.Encryption, path.Root("encryption"))
+	s.Filter = b.filter(ctx, j.Filter, path.Root("filter"))
+	if p := path.Root("notify"); b.present(j.Notify, p) {
+		attrs := j.Notify.Attributes()
 		s.Notify = keyrotate.Notify{Endpoint: b.str(stringAttr(attrs, "endpoint"), p.AtName("endpoint")), Token: b.str(stringAttr(attrs, "token"), p.AtName("token"))}
 		if wo := b.str(stringAttr(attrs, "token_wo"), p.AtName("token_wo")); wo != "" {
 			s.Notify.Token, b.writeOnlyToken = wo, true // only a model read from the configuration holds it
 		}
 	}
 	var r retryModel
-	if p := path.Root("retry"); b.block(ctx, j.retry, p, &r) {
+	if p := path.Root("retry"); b.block(ctx, j.Retry, p, &r) {
 		if r.Attempts.IsUnknown() {
 			b.unknown[p.AtName("attempts").String()] = true
 		}
@@ -297,21 +310,21 @@ func (m *batchKeyrotateModel) validate(ctx context.Context) diag.Diagnostics {
 				"deleted objects when the job ends, which it only sees while it waits. Wait, or set preserve_tags = false and preserve_deleted = false "+
 				"(the job then drops the tags of the versions it re-seals, and makes deleted objects in versioned buckets visible again).")
 	}
-	b.checkJob(spec, m.job())
+	b.checkJob(spec, m.jobArgs)
 	return b.diags
 }
 
 // checkJob adds what is wrong with the job: a missing encryption block, a
 // notify block without endpoint, then the spec's own rules.
-func (b *specBuilder) checkJob(spec keyrotate.Spec, j jobFields) {
-	if j.encryption.IsNull() {
+func (b *specBuilder) checkJob(spec keyrotate.Spec, j jobArgs) {
+	if j.Encryption.IsNull() {
 		b.diags.AddAttributeError(path.Root("encryption"), "Missing Encryption Block",
 			"A rotation needs the encryption to rotate to. Add a block\n\n"+
 				"  encryption {\n    type = \"sse-kms\"\n    key  = \"finance-2026-11\"\n  }\n\n"+
 				"(or type = \"sse-s3\" without key).")
 		b.unknown["encryption"] = true // its rules have nothing to check
 	}
-	if spec.Notify.Endpoint == "" && spec.Notify.Token == "" && !j.notify.IsNull() && !b.anyUnknownUnder("notify") {
+	if spec.Notify.Endpoint == "" && spec.Notify.Token == "" && !j.Notify.IsNull() && !b.anyUnknownUnder("notify") {
 		b.diags.AddAttributeError(path.Root("notify").AtName("endpoint"), "Missing Notification Endpoint",
 			"notify.endpoint: a notify block needs the http or https URL the server posts the job's report to. Set endpoint or remove the block.")
 	}

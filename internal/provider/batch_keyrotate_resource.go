@@ -86,15 +86,10 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 	}
 	plan.JobYAML = types.StringValue(string(shown))
 
-	stall, _ := keyrotate.ParseDuration(plan.StallTimeout.ValueString())
-	res, started := r.rotate(ctx, spec, rotationOptions{
-		wait:            plan.WaitForCompletion.ValueBool(),
-		stall:           stall,
-		preserveTags:    plan.PreserveTags.ValueBool(),
-		preserveDeleted: plan.PreserveDeleted.ValueBool(),
-		verify:          plan.Verify.ValueBool(),
-		keptSays:        "The resource is tainted; the next apply puts back the rest before it starts a new rotation.",
-	}, &resp.Diagnostics)
+	opts := plan.options()
+	opts.wait = plan.WaitForCompletion.ValueBool()
+	opts.keptSays = "The resource is tainted; the next apply puts back the rest before it starts a new rotation."
+	res, started := r.rotate(ctx, spec, opts, &resp.Diagnostics)
 	if !started {
 		return
 	}
@@ -265,14 +260,13 @@ func (r *batchKeyrotateResource) ImportState(ctx context.Context, req resource.I
 	m := batchKeyrotateModel{
 		ID:                types.StringValue(id),
 		WaitForCompletion: types.BoolValue(true),
-		StallTimeout:      types.StringValue(defaultStallTimeout),
-		Verify:            types.BoolValue(true),
-		PreserveTags:      types.BoolValue(true),
-		PreserveDeleted:   types.BoolValue(true),
-		DropExpires:       types.BoolValue(false),
-		Triggers:          types.MapNull(types.StringType),
-		Attempts:          types.Int64Value(1),
-		User:              types.StringValue(r.clients.jobUser(ctx, id)),
+		runArgs: runArgs{
+			StallTimeout: types.StringValue(defaultStallTimeout), Verify: types.BoolValue(true),
+			PreserveTags: types.BoolValue(true), PreserveDeleted: types.BoolValue(true), DropExpires: types.BoolValue(false),
+		},
+		Triggers: types.MapNull(types.StringType),
+		Attempts: types.Int64Value(1),
+		User:     types.StringValue(r.clients.jobUser(ctx, id)),
 	}
 	m.Timeouts.Object = types.ObjectNull(keyrotateBlockTypes()["timeouts"])
 	resp.Diagnostics.Append(m.setSpec(ctx, spec)...)

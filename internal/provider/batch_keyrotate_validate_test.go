@@ -35,10 +35,9 @@ func (p parts) model(t *testing.T) batchKeyrotateModel {
 	ctx := context.Background()
 	var diags diag.Diagnostics
 	m := batchKeyrotateModel{
-		Bucket:            p.bucket,
-		Prefix:            types.StringNull(),
+		jobArgs:           jobArgs{Bucket: p.bucket, Prefix: types.StringNull()},
 		WaitForCompletion: types.BoolNull(),
-		StallTimeout:      types.StringNull(),
+		runArgs:           runArgs{StallTimeout: types.StringNull()},
 		Triggers:          types.MapNull(types.StringType),
 		Status:            types.StringNull(), ObjectsRotated: types.Int64Null(), ObjectsFailed: types.Int64Null(),
 		LastObject: types.StringNull(), StartedAt: types.StringNull(), LastUpdate: types.StringNull(),

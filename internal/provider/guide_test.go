@@ -38,8 +38,8 @@ func TestAccGuide_rotatingToANewKESKey(t *testing.T) {
 	a := newAcc(t)
 	ctx := a.ctx()
 	blocks := guideBlocks(t, "guides/rotating-to-a-new-kes-key.md")
-	if len(blocks) != 2 {
-		t.Fatalf("the guide has %d terraform blocks, want the configuration and the retirement", len(blocks))
+	if len(blocks) != 3 {
+		t.Fatalf("the guide has %d terraform blocks, want the configuration, the action (TestAccBatchKeyrotateAction_guideResourceOrAction) and the retirement", len(blocks))
 	}
 	kc := a.kes()
 	if err := kc.CreateKey(ctx, "finance-2026-10"); err != nil && !errors.Is(err, kes.ErrKeyExists) {
@@ -61,7 +61,7 @@ func TestAccGuide_rotatingToANewKESKey(t *testing.T) {
 	w.must(0, "plan", "-input=false", "-detailed-exitcode")
 
 	// Retirement, step 1: allow it.
-	retire := regexp.MustCompile(`(?s)resource "minio_kes_key" "finance_2026_10" \{.*?\n\}\n`).ReplaceAllString(main, blocks[1])
+	retire := regexp.MustCompile(`(?s)resource "minio_kes_key" "finance_2026_10" \{.*?\n\}\n`).ReplaceAllString(main, blocks[2])
 	w.write("main.tf", retire)
 	w.must(0, "apply", "-input=false", "-auto-approve")
 	// Step 2: remove the resource and its import block; the key goes.
