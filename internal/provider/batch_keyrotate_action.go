@@ -187,12 +187,12 @@ func (a *batchKeyrotateAction) Invoke(ctx context.Context, req action.InvokeRequ
 
 // actionSummary is the last line an invocation shows.
 func actionSummary(spec keyrotate.Spec, res rotationResult) string {
-	parts := []string{fmt.Sprintf("rotated %d objects to %s with job %s", res.out.Progress.Objects, targetName(spec.Encryption), res.out.JobID)}
+	parts := []string{fmt.Sprintf("rotated %s to %s with job %s", count(res.out.Progress.Objects, "object"), targetName(spec.Encryption), res.out.JobID)}
 	if res.restored != nil {
-		parts = append(parts, fmt.Sprintf("put back %d tag sets and %d delete markers", res.restored.TagsRestored, res.restored.MarkersPut))
+		parts = append(parts, fmt.Sprintf("put back %s and %s", count(res.restored.TagsRestored, "tag set"), count(res.restored.MarkersPut, "delete marker")))
 	}
 	if v := res.verified; v != nil {
-		parts = append(parts, fmt.Sprintf("verified: %d data versions in scope, 0 pending, %d unencrypted", v.Rewritten().Versions, v.Unencrypted.Versions))
+		parts = append(parts, fmt.Sprintf("verified: %s in scope, 0 pending, %d unencrypted", count(v.Rewritten().Versions, "data version"), v.Unencrypted.Versions))
 	}
 	return strings.Join(parts, "; ")
 }

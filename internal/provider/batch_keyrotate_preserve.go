@@ -45,7 +45,7 @@ func (r *rotator) takeSnapshot(ctx context.Context, opts rotationOptions, spec k
 		return nil
 	}
 	tflog.Info(ctx, "recorded what the rotation will change", map[string]any{"tagged_versions": snap.Tagged, "deleted_objects": snap.Deleted, "spilled": snap.Spilled()})
-	opts.say(ctx, fmt.Sprintf("recorded %d tagged versions and %d deleted objects to put back after the job", snap.Tagged, snap.Deleted))
+	opts.say(ctx, fmt.Sprintf("recorded %s and %s to put back after the job", count(snap.Tagged, "tagged version"), count(snap.Deleted, "deleted object")))
 	return snap
 }
 

@@ -5,7 +5,8 @@ package provider
 const (
 	docBucket       = "Bucket whose objects are rotated. It must exist: apply checks that before it starts the job."
 	docPrefix       = "Only objects whose names start with this prefix are rotated."
-	docStallTimeout = "A job whose report does not change for this long counts as a failed attempt: it is canceled and started again. Default `" + defaultStallTimeout + "`. After a server restart MinIO resumes jobs only after a random delay of up to an hour, which this bounds."
+	docStallTimeout = "A job whose report does not change for this long counts as a failed attempt: it is canceled and started again. Default `" + defaultStallTimeout + "`; " +
+		"units as for `filter.newer_than` (`30m`, `1h30m`, `1d`). After a server restart MinIO resumes jobs only after a random delay of up to an hour, which this bounds."
 	docPreserveTags = "Put back, after the job, the tag set of every version it re-sealed (MinIO's rotation drops them). Default `true`. " +
 		"A version whose tags someone changed meanwhile is left alone. See \"What a rotation changes besides the key\"."
 	docPreserveDeleted = "In a versioned bucket, keep deleted objects deleted: MinIO's rotation gives the re-sealed versions of a deleted object newer dates than its delete marker, " +
@@ -16,7 +17,7 @@ const (
 		"Set `true` to rotate anyway (and skip those requests). See \"What a rotation changes besides the key\"."
 	docEncryption        = "The encryption objects are rotated to. Required (checked at validate: a block cannot be marked required)."
 	docEncryptionType    = "Required: `sse-kms` (re-seal under `key`) or `sse-s3` (re-seal under MinIO's default KMS key). Objects under SSE-KMS cannot be rotated to `sse-s3`: the server fails every such object."
-	docEncryptionKey     = "KMS key to rotate to; required for `sse-kms`, refused for `sse-s3`. It must exist and be usable: apply checks that before it starts the job. ASCII letters, digits, `-` and `_` (KES key name rules), at most 80 characters."
+	docEncryptionKey     = "KMS key to rotate to; required for `sse-kms`, refused for `sse-s3`. It must exist and be usable: apply checks that before it starts the job. 1 to 80 ASCII letters, digits, `-` and `_`, not starting or ending with `-` (KES key name rules)."
 	docEncryptionContext = "KMS encryption context. **Refused**: the pinned MinIO validates the context and then drops it, so objects would be rotated without it."
 	docFilter            = "Narrows the objects rotated. Time filters must all hold; then an object matches when any `tag` block matches, or else when any `metadata` block matches."
 	docNotify            = "Endpoint the server posts the job's final report to (JSON)."

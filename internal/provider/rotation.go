@@ -176,7 +176,7 @@ func (r *rotator) cancelJob(ctx context.Context, res *rotationResult, diags *dia
 
 // progressLine is a job's report as the CLI shows it.
 func progressLine(p, prev batchjob.Progress, attempt, attempts int) string {
-	line := fmt.Sprintf("job %s (attempt %d of %d) %s: %d objects rotated, %d failed", p.ID, attempt, attempts, p.Status, p.Objects, p.ObjectsFailed)
+	line := fmt.Sprintf("job %s (attempt %d of %d) %s: %s rotated, %d failed", p.ID, attempt, attempts, p.Status, count(p.Objects, "object"), p.ObjectsFailed)
 	if rate := batchjob.Rate(prev, p); rate >= 1 {
 		line += fmt.Sprintf(", %.0f objects/s", rate)
 	}
@@ -186,5 +186,14 @@ func progressLine(p, prev batchjob.Progress, attempt, attempts int) string {
 // jobSummary is the counts of a run's last job, for errors.
 func jobSummary(out batchjob.Outcome) string {
 	p := out.Progress
-	return fmt.Sprintf("Job %s (attempt %d): %d objects rotated, %d failed, last object %q.", out.JobID, out.Attempts, p.Objects, p.ObjectsFailed, p.LastObject)
+	return fmt.Sprintf("Job %s (attempt %d): %d objects rotated, %d failed, last object %q, in the job's last saved report (MinIO saves it every few seconds).",
+		out.JobID, out.Attempts, p.Objects, p.ObjectsFailed, p.LastObject)
+}
+
+// count is n with its noun, singular for 1: "1 object", "2 objects".
+func count(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
