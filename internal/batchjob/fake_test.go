@@ -80,6 +80,13 @@ func rotating(id string, objects, failed int64, at time.Duration) madmin.JobMetr
 	}
 }
 
+// live is one sample of the realtime metrics API holding m.
+func live(m madmin.JobMetric) reply {
+	return jsonReply(madmin.RealtimeMetrics{Final: true, Aggregated: madmin.Metrics{
+		BatchJobs: &madmin.BatchJobMetrics{CollectedAt: t0, Jobs: map[string]madmin.JobMetric{m.JobID: m}},
+	}})
+}
+
 func complete(m madmin.JobMetric) madmin.JobMetric { m.Complete = true; return m }
 func failed(m madmin.JobMetric) madmin.JobMetric   { m.Failed = true; return m }
 
@@ -99,6 +106,7 @@ var fakeOps = map[string]struct{ method, idParam string }{
 	"status":   {http.MethodGet, "jobId"},
 	"describe": {http.MethodGet, "jobId"},
 	"cancel":   {http.MethodDelete, "id"},
+	"metrics":  {http.MethodGet, "by-jobID"},
 }
 
 // newFake serves script and returns the fake with a real madmin client for

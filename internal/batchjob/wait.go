@@ -29,6 +29,24 @@ type WaitOptions struct {
 	// OnProgress, if set, is called with the first progress read and then
 	// with every progress that differs from the previous one.
 	OnProgress func(Progress)
+	// Live, if set, is read for the job's live counts (see LiveSource):
+	// they count as movement for StallTimeout, go to OnLive, and tell when
+	// the job ends, so that the wait ends within about 100ms of it. The
+	// saved report stays the source of truth for the end state and is
+	// read every ReportEvery (0 means 2s) meanwhile. When Live fails with
+	// an error that retrying cannot cure (no permission, an older server),
+	// OnLiveUnavailable is called once and the wait goes on polling the
+	// report alone.
+	Live              LiveSource
+	ReportEvery       time.Duration
+	OnLiveUnavailable func(error)
+	// OnLive, if set, is called with the live progress at most every
+	// LiveEvery (0 means 1s), and with the sample that shows the end.
+	OnLive    func(Live)
+	LiveEvery time.Duration
+	// Expected is how many objects the job is expected to process, for
+	// Live's estimate of the time left; 0 when unknown.
+	Expected int64
 	// Clock is the time source; nil means real time.
 	Clock Clock
 }
@@ -44,6 +62,12 @@ func (o WaitOptions) withDefaults() WaitOptions {
 		o.MaxInterval = time.Second
 	}
 	o.FirstInterval = min(o.FirstInterval, o.MaxInterval)
+	if o.ReportEvery <= 0 {
+		o.ReportEvery = 2 * time.Second
+	}
+	if o.LiveEvery <= 0 {
+		o.LiveEvery = time.Second
+	}
 	if o.Clock == nil {
 		o.Clock = realClock{}
 	}
@@ -78,29 +102,53 @@ func (w *waiter) wait(ctx context.Context) (Progress, error) {
 	last := Progress{ID: w.id, Type: w.typ, Status: StatusRunning}
 	lastChange, seen := w.start, false
 	b := newBackoff(w.o)
+	live := &liveTracker{o: w.o, off: w.o.Live == nil}
+	var nextReport time.Time
 	for {
-		p, ok, err := w.poll(ctx)
-		if err != nil && !isTransient(ctx, err) {
-			if ctx.Err() != nil {
-				err = fmt.Errorf("waiting for batch job %s: %w", w.id, ctx.Err())
-			}
-			return last, err
-		}
 		now := w.o.Clock.Now()
-		if ok && (!seen || advanced(last, p)) {
-			last, lastChange, seen = p, now, true
-			if w.o.OnProgress != nil {
-				w.o.OnProgress(p)
+		if !live.off {
+			p, ok, err := liveSample(ctx, w.o.Live, w.id)
+			switch {
+			case err != nil && ctx.Err() != nil:
+				return last, fmt.Errorf("waiting for batch job %s: %w", w.id, ctx.Err())
+			case err != nil && !isTransient(ctx, err):
+				live.off = true
+				if w.o.OnLiveUnavailable != nil {
+					w.o.OnLiveUnavailable(err)
+				}
+			case ok && live.observe(p, now):
+				lastChange = now
 			}
 		}
-		if last.Status.Done() {
-			return last, nil
+		if live.off || live.awaitingReport(now) || !now.Before(nextReport) {
+			nextReport = now.Add(w.o.ReportEvery)
+			p, ok, err := w.poll(ctx)
+			if err != nil && !isTransient(ctx, err) {
+				if ctx.Err() != nil {
+					err = fmt.Errorf("waiting for batch job %s: %w", w.id, ctx.Err())
+				}
+				return last, err
+			}
+			now = w.o.Clock.Now()
+			if ok && (!seen || advanced(last, p)) {
+				last, lastChange, seen = p, now, true
+				if w.o.OnProgress != nil {
+					w.o.OnProgress(p)
+				}
+			}
+			if last.Status.Done() {
+				return last, nil
+			}
 		}
 		if w.o.StallTimeout > 0 && now.Sub(lastChange) >= w.o.StallTimeout {
 			return last, fmt.Errorf("waiting for batch job %s: %w: no change for %s (%s)",
 				w.id, ErrStalled, w.o.StallTimeout, last.counts())
 		}
-		if err := b.sleep(ctx); err != nil {
+		pause := b.sleep
+		if !live.off {
+			pause = func(ctx context.Context) error { return sleep(ctx, w.o.Clock, live.next(now)) }
+		}
+		if err := pause(ctx); err != nil {
 			return last, fmt.Errorf("waiting for batch job %s: %w", w.id, err)
 		}
 	}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -77,7 +78,8 @@ func (r *rotator) rotate(ctx context.Context, spec keyrotate.Spec, opts rotation
 		return res, false
 	}
 	opts.say(ctx, fmt.Sprintf("checking bucket %q, the target key and the job's scope", spec.Bucket))
-	if !r.preflight(ctx, spec, diags) {
+	expected, ok := r.preflight(ctx, spec, diags)
+	if !ok {
 		return res, false
 	}
 	deadline, _ := ctx.Deadline()
@@ -95,19 +97,42 @@ func (r *rotator) rotate(ctx context.Context, spec keyrotate.Spec, opts rotation
 	}
 	attempt := 0
 	var prev batchjob.Progress
+	var shown time.Time
+	liveOff := false
 	policy := batchjob.RunPolicy{
 		Attempts: attempts,
 		Delay:    spec.Retry.Delay,
-		Wait: batchjob.WaitOptions{StallTimeout: opts.stall, OnProgress: func(p batchjob.Progress) {
-			tflog.Info(ctx, "batch keyrotate progress", map[string]any{
-				"job_id": p.ID, "attempt": attempt, "status": string(p.Status), "objects": p.Objects, "failed": p.ObjectsFailed,
-				"objects_per_second": batchjob.Rate(prev, p),
-			})
-			if opts.show != nil {
-				opts.show(progressLine(p, prev, attempt, attempts))
-			}
-			prev = p
-		}},
+		Wait: batchjob.WaitOptions{
+			StallTimeout: opts.stall,
+			OnProgress: func(p batchjob.Progress) {
+				tflog.Info(ctx, "batch keyrotate progress", map[string]any{
+					"job_id": p.ID, "attempt": attempt, "status": string(p.Status), "objects": p.Objects, "failed": p.ObjectsFailed,
+					"objects_per_second": batchjob.Rate(prev, p),
+				})
+				if opts.show != nil && liveOff {
+					opts.show(liveLine(batchjob.Live{Progress: p, Rate: batchjob.Rate(prev, p)}, attempt, attempts))
+				}
+				prev = p
+			},
+			Live:     r.clients.admin,
+			Expected: expected,
+			OnLive: func(l batchjob.Live) {
+				tflog.Info(ctx, "batch keyrotate live progress", map[string]any{
+					"job_id": l.ID, "attempt": attempt, "status": string(l.Status), "objects": l.Objects, "failed": l.ObjectsFailed,
+					"expected": expected, "objects_per_second": tenths(l.Rate), "seconds_left": tenths(l.Remaining.Seconds()),
+				})
+				// The CLI gets a line every few seconds, and the end.
+				if opts.show != nil && (time.Since(shown) >= showEvery || l.Status.Done()) {
+					shown = time.Now()
+					opts.show(liveLine(l, attempt, attempts))
+				}
+			},
+			OnLiveUnavailable: func(err error) {
+				liveOff = true
+				tflog.Warn(ctx, "the job's live progress cannot be read (admin:ServerInfo, or an older server); following its saved report, which MinIO updates every 10 seconds",
+					map[string]any{"error": err.Error()})
+			},
+		},
 		OnAttempt: func(n int, id string) {
 			attempt = n
 			opts.say(ctx, fmt.Sprintf("started batch keyrotate job %s (attempt %d of %d)", id, n, attempts))
@@ -174,11 +199,20 @@ func (r *rotator) cancelJob(ctx context.Context, res *rotationResult, diags *dia
 	return true
 }
 
-// progressLine is a job's report as the CLI shows it.
-func progressLine(p, prev batchjob.Progress, attempt, attempts int) string {
-	line := fmt.Sprintf("job %s (attempt %d of %d) %s: %s rotated, %d failed", p.ID, attempt, attempts, p.Status, count(p.Objects, "object"), p.ObjectsFailed)
-	if rate := batchjob.Rate(prev, p); rate >= 1 {
-		line += fmt.Sprintf(", %.0f objects/s", rate)
+// tenths rounds x to one decimal, for readable logs.
+func tenths(x float64) float64 { return math.Round(x*10) / 10 }
+
+// showEvery is how often the CLI shows a job's live progress.
+const showEvery = 5 * time.Second
+
+// liveLine is a job's live progress as the CLI shows it.
+func liveLine(l batchjob.Live, attempt, attempts int) string {
+	line := fmt.Sprintf("job %s (attempt %d of %d) %s: %s rotated, %d failed", l.ID, attempt, attempts, l.Status, count(l.Objects, "object"), l.ObjectsFailed)
+	if l.Rate >= 1 {
+		line += fmt.Sprintf(", %.0f objects/s", l.Rate)
+	}
+	if l.Remaining >= time.Second {
+		line += fmt.Sprintf(", about %s left", l.Remaining.Round(time.Second))
 	}
 	return line
 }
