@@ -30,9 +30,9 @@ type Live struct {
 	Remaining time.Duration
 }
 
-// liveSample reads job id's live counts once. ok is false when the server
+// FetchLive reads job id's live counts once. ok is false when the server
 // holds none for it (not started yet, or a node restarted since).
-func liveSample(ctx context.Context, src LiveSource, id string) (p Progress, ok bool, err error) {
+func FetchLive(ctx context.Context, src LiveSource, id string) (p Progress, ok bool, err error) {
 	err = src.Metrics(ctx, madmin.MetricsOptions{Type: madmin.MetricsBatchJobs, N: 1, ByJobID: id}, func(m madmin.RealtimeMetrics) {
 		if m.Aggregated.BatchJobs == nil {
 			return

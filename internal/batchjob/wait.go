@@ -107,7 +107,7 @@ func (w *waiter) wait(ctx context.Context) (Progress, error) {
 	for {
 		now := w.o.Clock.Now()
 		if !live.off {
-			p, ok, err := liveSample(ctx, w.o.Live, w.id)
+			p, ok, err := FetchLive(ctx, w.o.Live, w.id)
 			switch {
 			case err != nil && ctx.Err() != nil:
 				return last, fmt.Errorf("waiting for batch job %s: %w", w.id, ctx.Err())
