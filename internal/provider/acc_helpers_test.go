@@ -40,6 +40,28 @@ func newAcc(t *testing.T) *acc {
 	return &acc{t: t, stack: s, admin: admin, s3: s3}
 }
 
+// newClusterAcc starts a 4-node cluster (one erasure set) for one test,
+// on the backend of the package's stack, and removes it when the test ends.
+func newClusterAcc(t *testing.T) *acc {
+	t.Helper()
+	pkg := newAcc(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	s, err := teststack.Start(ctx, teststack.Options{Topology: teststack.Distributed, Backend: pkg.stack.Backend, Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	a := &acc{t: t, stack: s}
+	if a.admin, err = s.Admin(); err != nil {
+		t.Fatal(err)
+	}
+	if a.s3, err = s.S3(0); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
 func (a *acc) ctx() context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	a.t.Cleanup(cancel)

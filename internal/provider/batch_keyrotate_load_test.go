@@ -11,7 +11,6 @@ import (
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/batchjob"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/inventory"
-	"github.com/minio-keyrotate/terraform-provider-minio/internal/teststack"
 )
 
 // TestAccBatchKeyrotate_nodeKilledMidRotation: on a 4-node cluster, one
@@ -20,21 +19,10 @@ import (
 // rotation completes in the same apply, every object is under the new key
 // with its bytes, and the plan afterwards is empty.
 func TestAccBatchKeyrotate_nodeKilledMidRotation(t *testing.T) {
-	pkg := newAcc(t)
+	a := newClusterAcc(t)
+	s := a.stack
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	s, err := teststack.Start(ctx, teststack.Options{Topology: teststack.Distributed, Backend: pkg.stack.Backend, Logf: t.Logf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	a := &acc{t: t, stack: s}
-	if a.admin, err = s.Admin(); err != nil {
-		t.Fatal(err)
-	}
-	if a.s3, err = s.S3(0); err != nil {
-		t.Fatal(err)
-	}
 	bucket, oldKey, newKey := s.NewBucket(t), s.NewKey(t), s.NewKey(t)
 	names := inventory.Names("o-", 60)
 	a.put(inventory.Seed{Bucket: bucket, Names: names, KMSKey: oldKey})

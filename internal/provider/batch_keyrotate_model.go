@@ -283,6 +283,16 @@ func (j jobArgs) spec(ctx context.Context) (keyrotate.Spec, *specBuilder) {
 	return s, b
 }
 
+// missingEncryption reports the encryption block missing; need says what
+// it is for.
+func (b *specBuilder) missingEncryption(need string) {
+	b.diags.AddAttributeError(path.Root("encryption"), "Missing Encryption Block",
+		need+" Add a block\n\n"+
+			"  encryption {\n    type = \"sse-kms\"\n    key  = \"finance-2026-11\"\n  }\n\n"+
+			"(or type = \"sse-s3\" without key).")
+	b.unknown["encryption"] = true // its rules have nothing to check
+}
+
 // present reports a block that is set and known.
 func (b *specBuilder) present(v types.Object, p path.Path) bool {
 	if v.IsUnknown() {
@@ -318,11 +328,7 @@ func (m *batchKeyrotateModel) validate(ctx context.Context) diag.Diagnostics {
 // notify block without endpoint, then the spec's own rules.
 func (b *specBuilder) checkJob(spec keyrotate.Spec, j jobArgs) {
 	if j.Encryption.IsNull() {
-		b.diags.AddAttributeError(path.Root("encryption"), "Missing Encryption Block",
-			"A rotation needs the encryption to rotate to. Add a block\n\n"+
-				"  encryption {\n    type = \"sse-kms\"\n    key  = \"finance-2026-11\"\n  }\n\n"+
-				"(or type = \"sse-s3\" without key).")
-		b.unknown["encryption"] = true // its rules have nothing to check
+		b.missingEncryption("A rotation needs the encryption to rotate to.")
 	}
 	if spec.Notify.Endpoint == "" && spec.Notify.Token == "" && !j.Notify.IsNull() && !b.anyUnknownUnder("notify") {
 		b.diags.AddAttributeError(path.Root("notify").AtName("endpoint"), "Missing Notification Endpoint",

@@ -53,18 +53,10 @@ func versionsOf(ctx context.Context, t *testing.T, c *minio.Client, bucket strin
 // deleted object still answers 404, every live object returns its newest
 // bytes; the plan afterwards is empty.
 func TestAccBatchKeyrotate_changesOnlyTheKey(t *testing.T) {
-	pkg := newAcc(t)
+	a := newClusterAcc(t)
+	s, c := a.stack, a.s3
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	s, err := teststack.Start(ctx, teststack.Options{Topology: teststack.Distributed, Backend: pkg.stack.Backend, Logf: t.Logf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	c, err := s.S3(0)
-	if err != nil {
-		t.Fatal(err)
-	}
 	bucket, oldKey, newKey := teststack.RandomName("keep-"), s.NewKey(t), s.NewKey(t)
 	if err := c.MakeBucket(ctx, bucket, minio.MakeBucketOptions{}); err != nil {
 		t.Fatal(err)

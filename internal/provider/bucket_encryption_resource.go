@@ -131,11 +131,7 @@ func bucketEncryptionWithContext(v types.Object, diags *diag.Diagnostics) types.
 func (m *bucketEncryptionModel) validate(ctx context.Context) (keyrotate.Spec, diag.Diagnostics) {
 	spec, b := m.spec(ctx)
 	if m.Encryption.IsNull() {
-		b.diags.AddAttributeError(path.Root("encryption"), "Missing Encryption Block",
-			"A bucket's default encryption needs the encryption new objects get. Add a block\n\n"+
-				"  encryption {\n    type = \"sse-kms\"\n    key  = \"finance-2026-11\"\n  }\n\n"+
-				"(or type = \"sse-s3\" without key).")
-		b.unknown["encryption"] = true // its rules have nothing to check
+		b.missingEncryption("A bucket's default encryption needs the encryption new objects get.")
 	}
 	b.diags.Append(b.validationDiags(spec)...)
 	return spec, b.diags

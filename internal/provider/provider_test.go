@@ -1,8 +1,6 @@
 package provider
 
 import (
-	"context"
-	"fmt"
 	"os"
 	"testing"
 
@@ -13,19 +11,10 @@ import (
 )
 
 // TestMain gives the acceptance tests one real MinIO+KES stack (see
-// teststack.Main) and a Terraform CLI: the one on PATH, else OpenTofu
-// built from its pin.
+// teststack.Main) and a Terraform CLI: the one on PATH, or the one
+// TEST_TF_CLI chooses (see teststack.TerraformCLI).
 func TestMain(m *testing.M) {
-	if os.Getenv("TF_ACC") != "" {
-		env, err := teststack.TerraformCLI(context.Background(), func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) })
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		for k, v := range env {
-			os.Setenv(k, v)
-		}
-	}
+	teststack.UseTerraformCLI()
 	os.Exit(teststack.Main(m, teststack.Options{}))
 }
 

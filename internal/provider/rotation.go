@@ -95,48 +95,19 @@ func (r *rotator) rotate(ctx context.Context, spec keyrotate.Spec, opts rotation
 	if spec.Retry.Attempts > 0 {
 		attempts = spec.Retry.Attempts
 	}
-	attempt := 0
-	var prev batchjob.Progress
-	var shown time.Time
-	liveOff := false
+	reporter := &progressReporter{ctx: ctx, opts: opts, attempts: attempts, expected: expected}
 	policy := batchjob.RunPolicy{
 		Attempts: attempts,
 		Delay:    spec.Retry.Delay,
 		Wait: batchjob.WaitOptions{
-			StallTimeout: opts.stall,
-			OnProgress: func(p batchjob.Progress) {
-				tflog.Info(ctx, "batch keyrotate progress", map[string]any{
-					"job_id": p.ID, "attempt": attempt, "status": string(p.Status), "objects": p.Objects, "failed": p.ObjectsFailed,
-					"objects_per_second": batchjob.Rate(prev, p),
-				})
-				if opts.show != nil && liveOff {
-					opts.show(liveLine(batchjob.Live{Progress: p, Rate: batchjob.Rate(prev, p)}, attempt, attempts))
-				}
-				prev = p
-			},
-			Live:     r.clients.admin,
-			Expected: expected,
-			OnLive: func(l batchjob.Live) {
-				tflog.Info(ctx, "batch keyrotate live progress", map[string]any{
-					"job_id": l.ID, "attempt": attempt, "status": string(l.Status), "objects": l.Objects, "failed": l.ObjectsFailed,
-					"expected": expected, "objects_per_second": tenths(l.Rate), "seconds_left": tenths(l.Remaining.Seconds()),
-				})
-				// The CLI gets a line every few seconds, and the end.
-				if opts.show != nil && (time.Since(shown) >= showEvery || l.Status.Done()) {
-					shown = time.Now()
-					opts.show(liveLine(l, attempt, attempts))
-				}
-			},
-			OnLiveUnavailable: func(err error) {
-				liveOff = true
-				tflog.Warn(ctx, "the job's live progress cannot be read (admin:ServerInfo, or an older server); following its saved report, which MinIO updates every 10 seconds",
-					map[string]any{"error": err.Error()})
-			},
+			StallTimeout:      opts.stall,
+			OnProgress:        reporter.report,
+			Live:              r.clients.admin,
+			Expected:          expected,
+			OnLive:            reporter.live,
+			OnLiveUnavailable: reporter.liveUnavailable,
 		},
-		OnAttempt: func(n int, id string) {
-			attempt = n
-			opts.say(ctx, fmt.Sprintf("started batch keyrotate job %s (attempt %d of %d)", id, n, attempts))
-		},
+		OnAttempt: reporter.started,
 	}
 	if opts.wait {
 		res.out, res.err = batchjob.Run(ctx, r.clients.admin, string(jobYAML), policy)
@@ -197,6 +168,56 @@ func (r *rotator) cancelJob(ctx context.Context, res *rotationResult, diags *dia
 		res.out.Progress = p
 	}
 	return true
+}
+
+// progressReporter logs a run's jobs and their progress, and shows them
+// where the caller asked (rotationOptions.show).
+type progressReporter struct {
+	ctx               context.Context
+	opts              rotationOptions
+	attempt, attempts int
+	expected          int64
+	prev              batchjob.Progress // the last saved report
+	shown             time.Time
+	liveOff           bool // the live counts cannot be read: show the reports
+}
+
+func (p *progressReporter) started(n int, id string) {
+	p.attempt = n
+	p.opts.say(p.ctx, fmt.Sprintf("started batch keyrotate job %s (attempt %d of %d)", id, n, p.attempts))
+}
+
+// report logs each new saved report; the CLI sees them only without live
+// counts.
+func (p *progressReporter) report(cur batchjob.Progress) {
+	rate := batchjob.Rate(p.prev, cur)
+	tflog.Info(p.ctx, "batch keyrotate progress", map[string]any{
+		"job_id": cur.ID, "attempt": p.attempt, "status": string(cur.Status), "objects": cur.Objects, "failed": cur.ObjectsFailed,
+		"objects_per_second": rate,
+	})
+	if p.opts.show != nil && p.liveOff {
+		p.opts.show(liveLine(batchjob.Live{Progress: cur, Rate: rate}, p.attempt, p.attempts))
+	}
+	p.prev = cur
+}
+
+// live logs the live counts; the CLI gets a line every few seconds, and
+// the end.
+func (p *progressReporter) live(l batchjob.Live) {
+	tflog.Info(p.ctx, "batch keyrotate live progress", map[string]any{
+		"job_id": l.ID, "attempt": p.attempt, "status": string(l.Status), "objects": l.Objects, "failed": l.ObjectsFailed,
+		"expected": p.expected, "objects_per_second": tenths(l.Rate), "seconds_left": tenths(l.Remaining.Seconds()),
+	})
+	if p.opts.show != nil && (time.Since(p.shown) >= showEvery || l.Status.Done()) {
+		p.shown = time.Now()
+		p.opts.show(liveLine(l, p.attempt, p.attempts))
+	}
+}
+
+func (p *progressReporter) liveUnavailable(err error) {
+	p.liveOff = true
+	tflog.Warn(p.ctx, "the job's live progress cannot be read (admin:ServerInfo, or an older server); following its saved report, which MinIO updates every 10 seconds",
+		map[string]any{"error": err.Error()})
 }
 
 // tenths rounds x to one decimal, for readable logs.

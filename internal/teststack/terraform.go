@@ -46,6 +46,23 @@ func TerraformCLI(ctx context.Context, logf func(string, ...any)) (map[string]st
 	return env, nil
 }
 
+// UseTerraformCLI is TerraformCLI for a TestMain: when TF_ACC is set it
+// puts the CLI's environment into the process's, and exits with the
+// reason when no CLI can be had.
+func UseTerraformCLI() {
+	if os.Getenv("TF_ACC") == "" {
+		return
+	}
+	env, err := TerraformCLI(context.Background(), func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) })
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	for k, v := range env {
+		os.Setenv(k, v)
+	}
+}
+
 // PinnedCLI builds (or finds in the cache) the pinned CLI named "terraform"
 // or "tofu" and returns its path.
 func PinnedCLI(ctx context.Context, name string, logf func(string, ...any)) (string, error) {
