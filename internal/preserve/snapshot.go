@@ -36,6 +36,9 @@ type Options struct {
 	// SkipTags and SkipDeleted leave out what the caller chose not to put
 	// back: tag sets, deleted objects.
 	SkipTags, SkipDeleted bool
+	// Observe, if set, sees every entry of Take's listing, in order, so
+	// that one listing also serves a count (scan.Counter).
+	Observe func(scan.Version)
 }
 
 func (o Options) budget() int64 {
@@ -103,7 +106,14 @@ func Take(ctx context.Context, c scan.Lister, scope scan.Scope, o Options) (*Sna
 		lister: &etagLister{Lister: c},
 		skip:   o,
 	}
-	err := scan.Walk(ctx, t.lister, scope.Bucket, scope.Prefix, t.add)
+	visit := t.add
+	if o.Observe != nil {
+		visit = func(v scan.Version) error {
+			o.Observe(v)
+			return t.add(v)
+		}
+	}
+	err := scan.Walk(ctx, t.lister, scope.Bucket, scope.Prefix, visit)
 	if err == nil {
 		err = t.end()
 	}

@@ -183,3 +183,33 @@ func TestTakeSkips(t *testing.T) {
 		s.Close()
 	}
 }
+
+// TestTakeObserveCountsAsScanDoes: a scan.Counter fed through Observe
+// from Take's listing counts what scan.Scan counts over the same scope, so
+// that a rotation lists its scope once for both.
+func TestTakeObserveCountsAsScanDoes(t *testing.T) {
+	b := newFakeBucket()
+	b.put("a/gone", "kms", "old", "t", "1")
+	b.remove("a/gone")
+	b.put("a/live", "kms", "old")
+	b.put("a/live", "kms", "other", "t", "3")
+	b.put("a/s3", "s3", "", "t", "5")
+	b.put("a/plain", "plain", "")
+	b.put("b/out", "kms", "old")
+	scope := scan.Scope{Bucket: "bkt", Prefix: "a/", Filter: keyrotate.Filter{Tags: []keyrotate.KV{{Key: "t", Value: "*"}}}}
+	now := time.Now()
+	c := scan.NewCounter(scope, scan.Options{Now: now})
+	take(t, b, scope, Options{Now: now, Observe: c.Add})
+	want, err := scan.Scan(context.Background(), b, scope, scan.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.Result()
+	if got.Seen != want.Seen || got.InScope != want.InScope || got.Rewritten() != want.Rewritten() ||
+		!cmp.Equal(got.KMS, want.KMS) || got.Tagged != want.Tagged || got.DeletedObjects != want.DeletedObjects || got.Resurfacing != want.Resurfacing {
+		t.Errorf("counted through Take: %+v\nscan.Scan: %+v", got, want)
+	}
+	if got.Seen != 6 || got.Rewritten().Versions != 3 {
+		t.Errorf("saw %d entries and %d versions to rewrite, want 6 and 3 (the fixture)", got.Seen, got.Rewritten().Versions)
+	}
+}

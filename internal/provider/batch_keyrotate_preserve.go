@@ -30,12 +30,13 @@ import (
 const maxPendingRestoration = 16 << 20
 
 // takeSnapshot records what the job will destroy, or returns nil when
-// preservation is off.
-func (r *rotator) takeSnapshot(ctx context.Context, opts rotationOptions, spec keyrotate.Spec, deadline time.Time, diags *diag.Diagnostics) *preserve.Snapshot {
+// preservation is off. observe sees every entry of its listing, so that
+// the same pass counts the scope (batch_keyrotate_scope.go).
+func (r *rotator) takeSnapshot(ctx context.Context, opts rotationOptions, spec keyrotate.Spec, deadline time.Time, observe func(scan.Version), diags *diag.Diagnostics) *preserve.Snapshot {
 	if !opts.preserveTags && !opts.preserveDeleted {
 		return nil
 	}
-	snap, err := preserve.Take(ctx, r.clients.s3, scan.ScopeOf(spec), preserve.Options{Until: deadline, SkipTags: !opts.preserveTags, SkipDeleted: !opts.preserveDeleted})
+	snap, err := preserve.Take(ctx, r.clients.s3, scan.ScopeOf(spec), preserve.Options{Until: deadline, SkipTags: !opts.preserveTags, SkipDeleted: !opts.preserveDeleted, Observe: observe})
 	if err != nil {
 		if !r.clients.explain(err, "No job was started.", diags) {
 			diags.AddError("Cannot Record What The Rotation Changes",

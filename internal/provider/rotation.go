@@ -61,7 +61,10 @@ type rotationResult struct {
 	restored *preserve.Result
 	// pending is the record of what is still to be put back (see
 	// preserve.Snapshot.Marshal, base64), empty when nothing is.
-	pending    string
+	pending string
+	// before is what the scope held before the job, by key; nil when it
+	// could not be listed.
+	before     *scan.Result
 	verified   *scan.Result
 	verifiedAt time.Time
 	// canceled is set when cancelUnfinished canceled the job.
@@ -78,18 +81,23 @@ func (r *rotator) rotate(ctx context.Context, spec keyrotate.Spec, opts rotation
 		return res, false
 	}
 	opts.say(ctx, fmt.Sprintf("checking bucket %q, the target key and the job's scope", spec.Bucket))
-	expected, ok := r.preflight(ctx, spec, diags)
-	if !ok {
+	if !r.preflight(ctx, spec, diags) {
 		return res, false
 	}
 	deadline, _ := ctx.Deadline()
-	snap := r.takeSnapshot(ctx, opts, spec, deadline, diags)
+	counter := scan.NewCounter(scan.ScopeOf(spec), scan.Options{})
+	snap := r.takeSnapshot(ctx, opts, spec, deadline, counter.Add, diags)
 	if diags.HasError() {
 		return res, false
 	}
 	if snap != nil {
 		defer snap.Close()
+		res.before = counter.Result()
+	} else {
+		res.before = r.countScope(ctx, spec)
 	}
+	warnNothingToRotate(spec, res.before, diags)
+	expected := expectedOf(res.before)
 
 	attempts := defaultJobAttempts
 	if spec.Retry.Attempts > 0 {

@@ -41,33 +41,52 @@ const ProgressEvery = 1000
 // On error it returns nil and the error; a canceled scan fails with the
 // context's error.
 func Scan(ctx context.Context, c Lister, scope Scope, o Options) (*Result, error) {
-	if o.Now.IsZero() {
-		o.Now = time.Now()
-	}
-	if o.Samples <= 0 {
-		o.Samples = 10
-	}
-	s := scanner{
-		// Normalized once, so that matching allocates nothing per version.
-		filter: keyrotate.Spec{Filter: scope.Filter}.Normalized().Filter,
-		now:    o.Now,
-		res:    &Result{KMS: map[string]Tally{}, samples: map[string][]sample{}, sampleSize: o.Samples},
-	}
+	n := NewCounter(scope, o)
 	err := Walk(ctx, c, scope.Bucket, scope.Prefix, func(v Version) error {
-		s.add(v)
-		if o.Progress != nil && s.res.Seen%ProgressEvery == 0 {
-			o.Progress(s.res.Seen)
+		n.Add(v)
+		if o.Progress != nil && n.res.Seen%ProgressEvery == 0 {
+			o.Progress(n.res.Seen)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.endObject()
-	if o.Progress != nil && (s.res.Seen == 0 || s.res.Seen%ProgressEvery != 0) {
-		o.Progress(s.res.Seen)
+	res := n.Result()
+	if o.Progress != nil && (res.Seen == 0 || res.Seen%ProgressEvery != 0) {
+		o.Progress(res.Seen)
 	}
-	return s.res, nil
+	return res, nil
+}
+
+// Counter is Scan's counting, for a pass over the listing made by someone
+// else (preserve.Take), so that one listing serves both. Feed it every
+// entry of the scope's listing, in order, then read Result.
+type Counter struct{ scanner }
+
+// NewCounter counts for scope as Scan would with o (Progress aside).
+func NewCounter(scope Scope, o Options) *Counter {
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	if o.Samples <= 0 {
+		o.Samples = 10
+	}
+	return &Counter{scanner{
+		// Normalized once, so that matching allocates nothing per version.
+		filter: keyrotate.Spec{Filter: scope.Filter}.Normalized().Filter,
+		now:    o.Now,
+		res:    &Result{KMS: map[string]Tally{}, samples: map[string][]sample{}, sampleSize: o.Samples},
+	}}
+}
+
+// Add counts the next listing entry.
+func (c *Counter) Add(v Version) { c.add(v) }
+
+// Result ends the count and returns it; call it once, after the last Add.
+func (c *Counter) Result() *Result {
+	c.endObject()
+	return c.res
 }
 
 // scanner holds the state of one pass: the counts, and what is known of

@@ -1,0 +1,62 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/scan"
+)
+
+// What the job's scope holds before the job is counted once, by key: it
+// is the "before" of the rotation's evidence, the estimate of the job's
+// length (which paces the wait near its end), and the warning that there
+// is nothing to rotate. It must be counted before the job starts, since
+// the job changes it; when a snapshot is taken, its listing serves the
+// count too (one pass), else the count lists the scope itself.
+
+// countScope lists the scope of spec and counts it; nil when the listing
+// failed (the job starts anyway: the count only informs).
+func (r *rotator) countScope(ctx context.Context, spec keyrotate.Spec) *scan.Result {
+	where := fmt.Sprintf("%s/%s", spec.Bucket, spec.Prefix)
+	res, err := scan.Scan(ctx, r.clients.s3, scan.ScopeOf(spec), scan.Options{Progress: func(seen int64) {
+		tflog.Info(ctx, "counting the rotation's scope", map[string]any{"where": where, "versions_seen": seen})
+	}})
+	if err != nil {
+		tflog.Warn(ctx, "could not count the rotation's scope; starting the job anyway", map[string]any{"error": err.Error()})
+		return nil
+	}
+	return res
+}
+
+// expectedOf is how many versions the job is expected to re-seal; 0 when
+// unknown.
+func expectedOf(before *scan.Result) int64 {
+	if before == nil {
+		return 0
+	}
+	return before.Rewritten().Versions
+}
+
+// warnNothingToRotate warns when the job will rotate nothing: no version
+// matches, or none of those that match is encrypted (a rotation never
+// encrypts).
+func warnNothingToRotate(spec keyrotate.Spec, before *scan.Result, diags *diag.Diagnostics) {
+	if before == nil {
+		return
+	}
+	where := fmt.Sprintf("%s/%s", spec.Bucket, spec.Prefix)
+	switch {
+	case before.InScope.Versions == 0:
+		diags.AddWarning("Nothing To Rotate",
+			fmt.Sprintf("0 object versions under %s match the job's prefix and filter (%d versions listed under the prefix). "+
+				"The job runs and rotates 0 objects. Check prefix and filter if you expected objects there.", where, before.Seen))
+	case before.Rewritten().Versions == 0:
+		diags.AddWarning("Nothing To Rotate",
+			fmt.Sprintf("0 of the %d object versions in scope under %s are encrypted under SSE-KMS or SSE-S3 (%d unencrypted, %d SSE-C). "+
+				"A rotation never encrypts plaintext and skips SSE-C, so the job rotates 0 objects.", before.InScope.Versions, where, before.Unencrypted.Versions, before.SSEC.Versions))
+	}
+}
