@@ -199,7 +199,7 @@ func (d *dockerBackend) kes(ctx context.Context, a action) error {
 	if err := d.container(ctx, d.kesName(), a); err != nil {
 		return err
 	}
-	if a == actStart || a == actRestart {
+	if a == actStart || a == actRestart || a == actUnpause {
 		return d.stack.waitKES(ctx)
 	}
 	return nil

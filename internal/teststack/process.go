@@ -135,6 +135,20 @@ func (p *processBackend) signal(name string, sig syscall.Signal) error {
 	return nil
 }
 
+// suspend sends SIGSTOP or SIGCONT to a server, which freezes or thaws it
+// without ending it: unlike signal, the process stays the backend's. A
+// stopped process still dies of the SIGKILL of close.
+func (p *processBackend) suspend(name string, sig syscall.Signal) error {
+	cmd, ok := p.procs[name]
+	if !ok {
+		return fmt.Errorf("%s is not running", name)
+	}
+	if err := cmd.Process.Signal(sig); err != nil {
+		return fmt.Errorf("signalling %s: %w", name, err)
+	}
+	return nil
+}
+
 func (p *processBackend) node(ctx context.Context, i int, a action) error {
 	name := nodeProc(i)
 	switch a {
@@ -154,6 +168,15 @@ func (p *processBackend) node(ctx context.Context, i int, a action) error {
 }
 
 func (p *processBackend) kes(ctx context.Context, a action) error {
+	switch a {
+	case actPause:
+		return p.suspend("kes", syscall.SIGSTOP)
+	case actUnpause:
+		if err := p.suspend("kes", syscall.SIGCONT); err != nil {
+			return err
+		}
+		return p.stack.waitKES(ctx)
+	}
 	if a == actStop || a == actKill || a == actRestart {
 		sig := syscall.SIGTERM
 		if a == actKill {

@@ -89,6 +89,8 @@ type backend interface {
 	close(ctx context.Context) error
 }
 
+// action is a fault or repair; each value is also the docker command that
+// performs it on a container.
 type action string
 
 const (
@@ -96,6 +98,10 @@ const (
 	actKill    action = "kill"
 	actStart   action = "start"
 	actRestart action = "restart"
+	// actPause freezes a server in place and actUnpause thaws it: the
+	// process and its connections stay, it just answers nothing meanwhile.
+	actPause   action = "pause"
+	actUnpause action = "unpause"
 )
 
 const defaultKESKey = "minio-default-key"
@@ -247,6 +253,29 @@ func (s *Stack) StartKES(ctx context.Context) error {
 		return ErrNoFaults
 	}
 	return s.be.kes(ctx, actStart)
+}
+
+// PauseKES freezes the KES server (docker pause; SIGSTOP for a process)
+// until ResumeKES. Unlike StopKES, whose refused connections fail at once,
+// a frozen KES accepts connections and answers nothing: a KMS that hangs,
+// as one does under a long GC pause, a saturated host or a network that
+// drops packets. MinIO's calls to KES carry no timeout, so they wait for
+// as long as it is frozen. A test that pauses KES must resume it
+// (t.Cleanup), or every later test of the package hangs on it.
+func (s *Stack) PauseKES(ctx context.Context) error {
+	if s.be == nil {
+		return ErrNoFaults
+	}
+	return s.be.kes(ctx, actPause)
+}
+
+// ResumeKES thaws a KES server frozen by PauseKES and waits until it
+// answers.
+func (s *Stack) ResumeKES(ctx context.Context) error {
+	if s.be == nil {
+		return ErrNoFaults
+	}
+	return s.be.kes(ctx, actUnpause)
 }
 
 // Close stops and removes every server, network and file of the stack.
