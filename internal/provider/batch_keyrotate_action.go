@@ -9,8 +9,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/action/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/batchjob"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
@@ -34,7 +37,13 @@ func NewBatchKeyrotateAction() action.Action { return &batchKeyrotateAction{} }
 type batchKeyrotateActionModel struct {
 	jobArgs
 	runArgs
+	ReportTo types.Object   `tfsdk:"report_to"`
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+type reportToModel struct {
+	Bucket types.String `tfsdk:"bucket"`
+	Prefix types.String `tfsdk:"prefix"`
 }
 
 func (a *batchKeyrotateAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
@@ -114,6 +123,16 @@ func (a *batchKeyrotateAction) Schema(ctx context.Context, _ action.SchemaReques
 					"delay":    str(docRetryDelay),
 				},
 			},
+			"report_to": schema.SingleNestedBlock{
+				MarkdownDescription: "Where the invocation writes its report, the evidence of the rotation that a resource keeps in its `report` attribute " +
+					"(same JSON document, `via` = `action`): one object `<prefix><job ID>.json` in `bucket`, written after every invocation that started a job, " +
+					"whether the job completed or not. An invocation whose report cannot be written fails. A bucket with object locking and a default retention " +
+					"keeps the reports unalterable.",
+				Attributes: map[string]schema.Attribute{
+					"bucket": str("Bucket the report goes to. Required in the block."),
+					"prefix": str("Prefix of the report's object name, e.g. `keyrotate/payroll/`."),
+				},
+			},
 			"timeouts": timeouts.Block(ctx),
 		},
 	}
@@ -130,6 +149,24 @@ func (a *batchKeyrotateAction) ValidateConfig(ctx context.Context, req action.Va
 	spec, b := m.spec(ctx)
 	b.checkJob(spec, m.jobArgs)
 	resp.Diagnostics.Append(b.diags...)
+	resp.Diagnostics.Append(checkReportTo(ctx, m.ReportTo)...)
+}
+
+// checkReportTo requires a bucket in a report_to block.
+func checkReportTo(ctx context.Context, o types.Object) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if o.IsNull() || o.IsUnknown() {
+		return diags
+	}
+	var r reportToModel
+	if diags.Append(o.As(ctx, &r, basetypes.ObjectAsOptions{})...); diags.HasError() {
+		return diags
+	}
+	if r.Bucket.IsNull() || (!r.Bucket.IsUnknown() && r.Bucket.ValueString() == "") {
+		diags.AddAttributeError(path.Root("report_to").AtName("bucket"), "Missing Report Bucket",
+			"report_to.bucket: the report_to block needs the bucket the invocation's report is written to. Name an existing bucket, or remove the block.")
+	}
+	return diags
 }
 
 // ModifyPlan says at plan time what the resource's plan says: a deployment
@@ -166,7 +203,11 @@ func (a *batchKeyrotateAction) Invoke(ctx context.Context, req action.InvokeRequ
 	if resp.Diagnostics.Append(b.diags...); resp.Diagnostics.HasError() {
 		return
 	}
+	if resp.Diagnostics.Append(checkReportTo(ctx, m.ReportTo)...); resp.Diagnostics.HasError() {
+		return
+	}
 	opts := m.options()
+	opts.via = "action"
 	opts.cancelUnfinished = true
 	opts.keptSays = "An action keeps no state, so no later run can finish this: the counts above say what is left."
 	opts.show = func(msg string) { resp.SendProgress(action.InvokeProgressEvent{Message: msg}) }
@@ -174,6 +215,7 @@ func (a *batchKeyrotateAction) Invoke(ctx context.Context, req action.InvokeRequ
 	if !started {
 		return
 	}
+	a.writeReport(ctx, m.ReportTo, res, opts, &resp.Diagnostics)
 	if res.err != nil {
 		resp.Diagnostics.AddError("Rotation Job Did Not Complete", actionErrorDetail(res))
 		return

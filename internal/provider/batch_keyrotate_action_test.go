@@ -183,10 +183,16 @@ func TestAccBatchKeyrotateAction_failedJobFailsWithCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	w := newCLIWorkspace(t, a, map[string]string{"main.tf": actionConfig(bucket, strconv.Quote(newKey), "    retry {\n      attempts = 1\n    }")})
+	audit := a.bucket()
+	w := newCLIWorkspace(t, a, map[string]string{"main.tf": actionConfig(bucket, strconv.Quote(newKey),
+		"    retry {\n      attempts = 1\n    }\n    report_to {\n      bucket = \""+audit+"\"\n    }")})
 	w.must(0, "init")
 	out := w.must(1, "apply", "-auto-approve", "-invoke=action.minio_batch_keyrotate.rotate")
 	t.Logf("apply -invoke of a job that fails:\n%s", out)
+	// A failed rotation leaves evidence too.
+	if rep := a.onlyReport(audit); rep.Outcome != "failed" || len(rep.Jobs) != 1 || rep.Jobs[0].ObjectsFailed != 3 || rep.After != nil {
+		t.Errorf("report of the failed invocation: outcome %q, jobs %+v, after %+v: want failed, one job with 3 failed, no after", rep.Outcome, rep.Jobs, rep.After)
+	}
 	for _, want := range []string{
 		"Error: Rotation Job Did Not Complete",
 		"(attempt 1): 0 objects rotated, 3 failed",

@@ -34,6 +34,7 @@ type batchKeyrotateModel struct {
 	User           types.String `tfsdk:"user"`
 	Attempts       types.Int64  `tfsdk:"attempts"`
 	JobYAML        types.String `tfsdk:"job_yaml"`
+	Report         types.String `tfsdk:"report"`
 
 	TagsRestored          types.Int64  `tfsdk:"tags_restored"`
 	DeleteMarkersRestored types.Int64  `tfsdk:"delete_markers_restored"`

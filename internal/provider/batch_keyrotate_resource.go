@@ -89,6 +89,7 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 	opts := plan.options()
 	opts.wait = plan.WaitForCompletion.ValueBool()
 	opts.keptSays = "The resource is tainted; the next apply puts back the rest before it starts a new rotation."
+	opts.via = "resource"
 	res, started := r.rotate(ctx, spec, opts, &resp.Diagnostics)
 	if !started {
 		return
@@ -109,6 +110,7 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 		plan.RestorationPending = types.StringValue(res.pending)
 	}
 	plan.setVerified(res.verified, res.verifiedAt, spec)
+	plan.Report = types.StringValue(res.report)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if res.err != nil {
 		resp.Diagnostics.AddError("Rotation Job Did Not Complete", runErrorDetail(out, res.err))

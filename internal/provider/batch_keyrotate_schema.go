@@ -120,6 +120,7 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"user":            computedString("The MinIO user that started the job."),
 			"attempts":        computedInt("Jobs started for this resource (see `retry`)."),
 			"job_yaml":        computedString("The job definition as sent to the server, with the notification token redacted."),
+			"report":          computedString(docReport),
 
 			"tags_restored":           computedInt("Tag sets put back after the job (see `preserve_tags`)."),
 			"delete_markers_restored": computedInt("Delete markers put back on objects the job had made visible again (see `preserve_deleted`)."),

@@ -23,6 +23,8 @@ type clients struct {
 	minio conn.Resolved
 
 	redundancyOnce sync.Once
+	// version is the provider's, for rotation reports.
+	version string
 }
 
 func newClients(r conn.Resolved) (*clients, error) {

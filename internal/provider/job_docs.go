@@ -28,3 +28,10 @@ const (
 	docRetryDelay     = "Pause between attempts, e.g. `500ms`. Server default 25ms."
 	docFilterKMSKey   = "Only objects now under this KMS key. **Refused**: the pinned MinIO never applies this filter and would rotate objects under every key; narrow by `prefix` or `tag` instead."
 )
+
+// docReport describes the rotation's evidence (internal/report).
+const docReport = "Evidence of the rotation, for audits and key-change reviews: a JSON document (schema `minio-keyrotate/rotation-report/v1`) " +
+	"with the jobs (IDs, attempts, server times, counts), the provider's start and end times, the data versions in scope per key before the job and after it, " +
+	"the tags and delete markers put back, the verification's pending and unencrypted counts, and the provider and MinIO versions. " +
+	"It never holds a secret. Set when the rotation is applied and kept as is by refreshes; null after import. " +
+	"See the guide \"Audit evidence\"."

@@ -207,6 +207,7 @@ func (p *minioProvider) Configure(ctx context.Context, req provider.ConfigureReq
 			"The provider settings were valid but no client could be built from them. Check endpoint and credentials.\n\n"+err.Error())
 		return
 	}
+	c.version = p.version
 	if conn.KESConfigured(!m.KES.IsNull(), os.LookupEnv) {
 		var ks conn.KESSettings
 		if !m.KES.IsNull() {

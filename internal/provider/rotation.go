@@ -38,6 +38,8 @@ type rotationOptions struct {
 	// keptSays tells the user what happens to a restoration that failed
 	// and whose record was kept in rotationResult.pending.
 	keptSays string
+	// via names the caller in the report: "resource" or "action".
+	via string
 	// show, when set, also shows each step and report to the user (the
 	// action's progress events); every step is logged anyway.
 	show func(string)
@@ -69,12 +71,15 @@ type rotationResult struct {
 	verifiedAt time.Time
 	// canceled is set when cancelUnfinished canceled the job.
 	canceled bool
+	began    time.Time
+	// report is the rotation's evidence (report.Report as JSON).
+	report string
 }
 
 // rotate runs one rotation of spec. It reports false when no job was
 // started; diagnostics then say why.
 func (r *rotator) rotate(ctx context.Context, spec keyrotate.Spec, opts rotationOptions, diags *diag.Diagnostics) (rotationResult, bool) {
-	var res rotationResult
+	res := rotationResult{began: time.Now()}
 	jobYAML, err := keyrotate.Encode(spec)
 	if err != nil {
 		diags.AddError("Cannot Encode Rotation Job", "The job definition could not be encoded; this is a bug in the provider.\n\n"+err.Error())
@@ -131,9 +136,9 @@ func (r *rotator) rotate(ctx context.Context, spec keyrotate.Spec, opts rotation
 	}
 	for _, rep := range res.out.Replaced {
 		diags.AddWarning("Rotation Job Replaced",
-			fmt.Sprintf("Job %s was given up (%v) after %d objects rotated and %d failed; a new job was started in its place. "+
+			fmt.Sprintf("Job %s was given up (%v) after at least %s rotated and %d failed (its last saved report: MinIO saves it every 10 s, and a restart loses the live counts); a new job was started in its place. "+
 				"Rotation is idempotent: objects the first job rotated are rotated again harmlessly. Job IDs, oldest first: %s.",
-				rep.JobID, rep.Reason, rep.Progress.Objects, rep.Progress.ObjectsFailed, jobChain(res.out)))
+				rep.JobID, rep.Reason, count(rep.Progress.Objects, "object"), rep.Progress.ObjectsFailed, jobChain(res.out)))
 	}
 	running := res.out.Progress.Status == batchjob.StatusRunning
 	if running && opts.wait && opts.cancelUnfinished {
@@ -160,6 +165,7 @@ func (r *rotator) rotate(ctx context.Context, spec keyrotate.Spec, opts rotation
 			res.verifiedAt = time.Now()
 		}
 	}
+	res.report = r.evidence(ctx, spec, opts.via, res)
 	return res, true
 }
 

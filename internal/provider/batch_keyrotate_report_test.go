@@ -1,0 +1,103 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/inventory"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/report"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/scan"
+)
+
+// TestAccBatchKeyrotate_reportIsEvidence: the report of a real rotation
+// says what the scans from outside saw before and after it (versions per
+// key, delete markers), names the job the resource holds, counts what was
+// put back, and holds no secret: the notification token, the credentials
+// and the KES API key appear nowhere in it. Refreshes keep it as applied.
+func TestAccBatchKeyrotate_reportIsEvidence(t *testing.T) {
+	a := newAcc(t)
+	ctx := a.ctx()
+	bucket, keyA, keyB, newKey := a.bucket(), a.key(), a.key(), a.key()
+	a.taggedVersioned(bucket, keyA, 6, 3) // 6 tagged versions, o-00 and o-03 deleted
+	a.put(inventory.Seed{Bucket: bucket, Names: inventory.Names("b-", 4), KMSKey: keyB})
+	a.put(inventory.Seed{Bucket: bucket, Names: inventory.Names("plain-", 2), Plain: true})
+	sink, err := a.stack.NotifySink(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const token = "report-test-token-3f9a"
+	scope := scan.Scope{Bucket: bucket}
+	before, err := scan.Scan(ctx, a.s3, scope, scan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	w := newCLIWorkspace(t, a, map[string]string{"main.tf": rotateConfig(bucket, newKey, fmt.Sprintf(`
+  notify {
+    endpoint = %q
+    token    = %q
+  }`, sink.URL, token)) + `
+output "report" { value = minio_batch_keyrotate.test.report }
+output "id" { value = minio_batch_keyrotate.test.id }
+`})
+	began := time.Now().UTC()
+	w.must(0, "apply", "-input=false", "-auto-approve")
+	ended := time.Now().UTC()
+	raw := strings.TrimSpace(w.must(0, "output", "-raw", "report"))
+	id := strings.TrimSpace(w.must(0, "output", "-raw", "id"))
+	after, err := scan.Scan(ctx, a.s3, scope, scan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("report of job %s:\n%s", id, raw)
+
+	var got report.Report
+	if err := json.Unmarshal([]byte(raw), &got); err != nil {
+		t.Fatalf("report is not JSON: %v\n%s", err, raw)
+	}
+	if got.Schema != report.Schema || got.Via != "resource" || got.Bucket != bucket || got.Target != (report.Target{Type: "sse-kms", Key: newKey}) {
+		t.Errorf("schema %q via %q bucket %q target %+v", got.Schema, got.Via, got.Bucket, got.Target)
+	}
+	if diff := cmp.Diff(report.VersionsOf(before), got.Before); diff != "" {
+		t.Errorf("before, as the scan from outside saw it (-scan +report):\n%s", diff)
+	}
+	if diff := cmp.Diff(report.VersionsOf(after), got.After); diff != "" {
+		t.Errorf("after, as the scan from outside saw it (-scan +report):\n%s", diff)
+	}
+	if want := map[string]int64{keyA: 6, keyB: 4}; !cmp.Equal(got.Before.SSEKMSByKey, want) || got.After.SSEKMSByKey[newKey] != 10 || got.After.Unencrypted != 2 {
+		t.Errorf("before %v, after %v: want %v before, 10 under %s and 2 unencrypted after", got.Before.SSEKMSByKey, got.After.SSEKMSByKey, want, newKey)
+	}
+	if len(got.Jobs) != 1 || got.Jobs[0].ID != id || got.Jobs[0].Status != "complete" || got.Jobs[0].ObjectsRotated != 10 || got.Outcome != "complete" {
+		t.Errorf("jobs %+v, outcome %q: want one complete job %s of 10 objects", got.Jobs, got.Outcome, id)
+	}
+	if got.Restored == nil || got.Restored.TagSets != before.Tagged || got.Restored.DeleteMarkers != before.Resurfacing || before.Resurfacing != 2 {
+		t.Errorf("restored %+v: want the %d tag sets and %d delete markers (of 2 deleted objects) the scan before saw", got.Restored, before.Tagged, before.Resurfacing)
+	}
+	if got.Verification == nil || got.Verification.Pending != 0 || got.Verification.Unencrypted != 2 {
+		t.Errorf("verification %+v: want 0 pending, 2 unencrypted", got.Verification)
+	}
+	if got.StartedAt.Before(began.Add(-time.Second)) || got.FinishedAt.After(ended) || !got.Jobs[0].StartedAt.After(got.StartedAt) ||
+		got.Jobs[0].LastUpdate.After(got.FinishedAt) || got.Verification.VerifiedAt.After(got.FinishedAt) {
+		t.Errorf("times out of order: apply %s..%s, report %s..%s, job %s..%s, verified %s", began, ended,
+			got.StartedAt, got.FinishedAt, got.Jobs[0].StartedAt, got.Jobs[0].LastUpdate, got.Verification.VerifiedAt)
+	}
+	if got.Software.Provider == "" || got.Software.Server == "" {
+		t.Errorf("software %+v: want both versions", got.Software)
+	}
+	for name, secret := range map[string]string{"notify token": token, "secret key": a.stack.SecretKey, "KES API key": a.stack.KESAdminAPIKey} {
+		if strings.Contains(raw, secret) {
+			t.Errorf("the report holds the %s", name)
+		}
+	}
+	// The report is evidence of the apply: a refresh leaves it as it was.
+	w.must(0, "apply", "-input=false", "-auto-approve", "-refresh-only")
+	if again := strings.TrimSpace(w.must(0, "output", "-raw", "report")); again != raw {
+		t.Errorf("the report changed on refresh:\n%s", again)
+	}
+	w.must(0, "plan", "-input=false", "-detailed-exitcode")
+}

@@ -1,0 +1,57 @@
+package report
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/batchjob"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/preserve"
+)
+
+func TestJobsOfListsReplacedJobsFirst(t *testing.T) {
+	t0 := time.Date(2026, 11, 28, 10, 0, 0, 0, time.FixedZone("CET", 3600))
+	out := batchjob.Outcome{
+		JobID: "keyrotate-b:-1", Attempts: 2,
+		Progress: batchjob.Progress{Status: batchjob.StatusComplete, Objects: 10, StartedAt: t0.Add(time.Minute), LastUpdate: t0.Add(2 * time.Minute)},
+		Replaced: []batchjob.Replaced{{JobID: "keyrotate-a:-1", Reason: errors.New("stalled"), Progress: batchjob.Progress{Status: batchjob.StatusCanceled, Objects: 3, StartedAt: t0}}},
+	}
+	jobs := JobsOf(out)
+	if len(jobs) != 2 || jobs[0].ID != "keyrotate-a:-1" || jobs[0].Attempt != 1 || jobs[0].GivenUpBecause != "stalled" || jobs[0].Status != "canceled" ||
+		jobs[1].ID != "keyrotate-b:-1" || jobs[1].Attempt != 2 || jobs[1].GivenUpBecause != "" || jobs[1].ObjectsRotated != 10 {
+		t.Fatalf("jobs %+v", jobs)
+	}
+	if jobs[0].StartedAt.Location() != time.UTC {
+		t.Errorf("server times are not in UTC: %v", jobs[0].StartedAt)
+	}
+	if JobsOf(batchjob.Outcome{}) != nil {
+		t.Errorf("no job started, yet jobs listed")
+	}
+}
+
+func TestJSONCarriesSchemaAndNullsWhatWasNotDone(t *testing.T) {
+	b, err := Report{Via: "resource", Restored: RestoredOf(&preserve.Result{TagsRestored: 2, MarkersPut: 1})}.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m["schema"] != Schema {
+		t.Errorf("schema %v, want %s", m["schema"], Schema)
+	}
+	for _, k := range []string{"before", "after", "verification"} {
+		if v, ok := m[k]; !ok || v != nil {
+			t.Errorf("%s = %v (present %v), want null: not measured", k, v, ok)
+		}
+	}
+	if !strings.Contains(string(b), `"tag_sets": 2`) || !strings.Contains(string(b), `"delete_markers": 1`) {
+		t.Errorf("restored counts missing:\n%s", b)
+	}
+	if VersionsOf(nil) != nil || RestoredOf(nil) != nil {
+		t.Errorf("nil inputs give non-nil parts")
+	}
+}
