@@ -16,11 +16,6 @@ import (
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/teststack"
 )
 
-// providerHosts are the registry hosts the mirror serves the provider
-// under: examples/quickstart requires "minio-keyrotate/minio", which each
-// CLI resolves under its own registry.
-var providerHosts = []string{"registry.terraform.io", "registry.opentofu.org"}
-
 // workspace is a Terraform working directory with the quickstart
 // configuration, a local mirror holding the provider built from this
 // checkout, and a CLI configuration that installs from that mirror only.
@@ -61,16 +56,8 @@ func (w *workspace) prepare(ctx context.Context, repo, version string, stackEnv 
 		return err
 	}
 	rc := filepath.Join(w.root, "terraform.rc")
-	cfg := fmt.Sprintf(`provider_installation {
-  filesystem_mirror {
-    path    = %q
-    include = ["registry.terraform.io/minio-keyrotate/*", "registry.opentofu.org/minio-keyrotate/*"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/minio-keyrotate/*", "registry.opentofu.org/minio-keyrotate/*"]
-  }
-}
-`, w.mirror)
+	// The provider from the mirror, every other one from its registry.
+	cfg := teststack.MirrorCLIConfig(w.mirror, true, "minio-keyrotate/*")
 	if err := os.WriteFile(rc, []byte(cfg), 0o600); err != nil {
 		return err
 	}
@@ -113,13 +100,12 @@ func (w *workspace) prepare(ctx context.Context, repo, version string, stackEnv 
 
 // buildIntoMirror builds the provider once, with its version linked in as
 // `make build` does, and lays it out in the mirror's unpacked layout under
-// every registry host.
+// every registry host (teststack.AddToMirror).
 func buildIntoMirror(ctx context.Context, repo, mirror, version string) error {
 	if err := os.MkdirAll(mirror, 0o700); err != nil {
 		return err
 	}
-	name := "terraform-provider-minio_v" + version
-	built, err := filepath.Abs(filepath.Join(mirror, name))
+	built, err := filepath.Abs(filepath.Join(mirror, teststack.MirrorBinaryName("minio", version)))
 	if err != nil {
 		return err
 	}
@@ -128,31 +114,15 @@ func buildIntoMirror(ctx context.Context, repo, mirror, version string) error {
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("building the provider (run the demo from the repository root): %w", err)
 	}
-	for _, host := range providerHosts {
-		plat := filepath.Join(mirror, host, "minio-keyrotate", "minio", version, runtime.GOOS+"_"+runtime.GOARCH)
-		if err := os.MkdirAll(plat, 0o700); err != nil {
-			return err
-		}
-		if err := os.Link(built, filepath.Join(plat, name)); err != nil {
-			return err
-		}
+	if err := teststack.AddToMirror(mirror, "minio-keyrotate", "minio", version, built); err != nil {
+		return err
 	}
 	return os.Remove(built)
 }
 
 // versionOverride is a Terraform override file that requires exactly the
 // given version of the provider.
-func versionOverride(version string) string {
-	return fmt.Sprintf(`terraform {
-  required_providers {
-    minio = {
-      source  = "minio-keyrotate/minio"
-      version = %q
-    }
-  }
-}
-`, version)
-}
+func versionOverride(version string) string { return teststack.ProviderVersionOverride(version) }
 
 // lock records the checksum of the provider in the mirror in
 // .terraform.lock.hcl. Left to init, a provider installed from a
