@@ -21,18 +21,21 @@ func (r Resolved) creds() *credentials.Credentials {
 
 // Admin builds a MinIO admin client. It does not contact the server. Its
 // errors are explained by Explain; one that no retry can cure is returned
-// at once (see giveUpTransport).
+// at once (see giveUpTransport), and a denied request names the policy
+// action it needed (see deniedTransport).
 func (r Resolved) Admin() (*madmin.AdminClient, error) {
-	c, err := madmin.NewWithOptions(r.Host, &madmin.Options{Creds: r.creds(), Secure: r.Secure, Transport: giveUpTransport{r.transport()}})
+	c, err := madmin.NewWithOptions(r.Host, &madmin.Options{Creds: r.creds(), Secure: r.Secure,
+		Transport: deniedTransport{giveUpTransport{r.transport()}}})
 	if err != nil {
 		return nil, fmt.Errorf("creating MinIO admin client for %s: %w", r.Host, err)
 	}
 	return c, nil
 }
 
-// S3 builds an S3 client. It does not contact the server.
+// S3 builds an S3 client. It does not contact the server. A denied request
+// names the policy action it needed (see deniedTransport).
 func (r Resolved) S3() (*minio.Client, error) {
-	c, err := minio.New(r.Host, &minio.Options{Creds: r.creds(), Secure: r.Secure, Region: r.Region, Transport: r.transport()})
+	c, err := minio.New(r.Host, &minio.Options{Creds: r.creds(), Secure: r.Secure, Region: r.Region, Transport: deniedTransport{r.transport()}})
 	if err != nil {
 		return nil, fmt.Errorf("creating MinIO S3 client for %s: %w", r.Host, err)
 	}

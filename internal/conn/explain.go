@@ -68,14 +68,28 @@ func (r Resolved) Explain(err error) (Failure, bool) {
 			r.AccessKey, r.setting("access_key"), r.setting("secret_key"), r.setting("session_token"))
 	case accessDenied:
 		f.Summary, f.Field = "MinIO Denied The Request", "access_key"
-		f.Detail = fmt.Sprintf("MinIO accepted the credentials of %q, but their policy does not allow this request. Attach a policy that allows the admin actions the provider uses "+
-			"(kms:KeyStatus, admin:StartBatchJob, admin:ListBatchJobs, admin:DescribeBatchJob, admin:CancelBatchJob, admin:ServerInfo), or use another %s.",
-			r.AccessKey, r.setting("access_key"))
+		f.Detail = r.deniedDetail(DeniedAction(err))
 	default:
 		return Failure{}, false
 	}
 	f.Detail += "\n\n" + original(err, r.SecretKey, r.SessionToken)
 	return f, true
+}
+
+// deniedDetail says that the policy of the credentials lacks action, what
+// needs it and how to grant it; without an action (a request the provider
+// cannot map), it lists the admin actions.
+func (r Resolved) deniedDetail(action string) string {
+	if action == "" {
+		return fmt.Sprintf("MinIO accepted the credentials of %q, but their policy does not allow this request. Attach a policy that allows the actions the provider uses "+
+			"(examples/iam/minio-rotation-policy.json, explained in the Credentials guide), or use another %s.", r.AccessKey, r.setting("access_key"))
+	}
+	d := fmt.Sprintf("MinIO accepted the credentials of %q, but their policy does not allow %s", r.AccessKey, action)
+	if why := NeededBy(action); why != "" {
+		d += ", which " + why
+	}
+	return d + fmt.Sprintf(". Add %s to the policy of %q (examples/iam/minio-rotation-policy.json has every action the provider uses, the Credentials guide says what each is for), "+
+		"or use another %s.", action, r.AccessKey, r.setting("access_key"))
 }
 
 // dialAddr is the address the clients dial: Host, with the scheme's

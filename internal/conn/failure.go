@@ -77,6 +77,11 @@ func classify(err error) diagnosis {
 	if err == nil {
 		return diagnosis{}
 	}
+	// A listing that left out what the credentials may not read.
+	var denier ActionDenier
+	if errors.As(err, &denier) {
+		return diagnosis{kind: accessDenied}
+	}
 	// What the server answered comes first: it proves the connection works.
 	var adm madmin.ErrorResponse
 	if errors.As(err, &adm) {

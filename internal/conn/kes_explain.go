@@ -10,7 +10,34 @@ import (
 // cause and the kes setting to change. It reports false for an error that
 // is no connection, credential or TLS problem (e.g. kes.ErrKeyNotFound):
 // the caller keeps its own message.
-func (k *KESConn) Explain(err error) (Failure, bool) {
+func (k *KESConn) Explain(err error) (Failure, bool) { return k.ExplainCall(err, "") }
+
+// KES answers a request its policy does not allow with the same message
+// whether the identity has no policy or its policy lacks the path, and
+// names neither. Callers know the path of their call.
+
+// KES API paths, as KES policies name them, of the calls the provider
+// makes (examples/iam/kes-policy.yml).
+const (
+	KESCreateKey   = "/v1/key/create/*"
+	KESDescribeKey = "/v1/key/describe/*"
+	KESDeleteKey   = "/v1/key/delete/*"
+	KESListKeys    = "/v1/key/list/*"
+)
+
+// kesNeededBy says which features need each KES path.
+var kesNeededBy = map[string]string{
+	KESCreateKey: "minio_kes_key needs to create a key",
+	KESDescribeKey: "minio_kes_key needs to read a key (after creating it, on refresh and import), minio_kes_keys to describe the keys it lists, " +
+		"and minio_batch_keyrotate and minio_bucket_encryption to check that their target key exists",
+	KESDeleteKey: "minio_kes_key needs to delete a key (destroy with allow_destroy = true)",
+	KESListKeys:  "minio_kes_keys needs to list keys",
+}
+
+// ExplainCall is Explain for a call of the KES API path path (a policy
+// pattern such as KESCreateKey): a refusal then names the path and the
+// features that need it.
+func (k *KESConn) ExplainCall(err error, path string) (Failure, bool) {
 	d := classify(err)
 	f := Failure{}
 	addr, defaulted := k.dialAddr()
@@ -59,9 +86,19 @@ func (k *KESConn) Explain(err error) (Failure, bool) {
 			"or turn the verification off.", addr, k.identity, k.authName(), k.setting("kes.client_cert_file"), k.setting("kes.client_key_file"))
 	case kesForbidden:
 		f.Summary, f.Field = "KES Refused The Credentials", k.auth
-		f.Detail = fmt.Sprintf("KES refused identity %s (of %s): it is neither KES's admin identity nor assigned a policy that allows this request. "+
-			"Assign it a policy in KES's configuration (policy.NAME.identities), or use other credentials in %s.",
-			k.identity, k.authName(), k.setting(k.auth))
+		if path == "" {
+			f.Detail = fmt.Sprintf("KES refused identity %s (of %s): it is neither KES's admin identity nor assigned a policy that allows this request. "+
+				"Assign it a policy in KES's configuration (policy.NAME.identities), or use other credentials in %s.",
+				k.identity, k.authName(), k.setting(k.auth))
+			break
+		}
+		f.Detail = fmt.Sprintf("KES refused identity %s (of %s) the API path %s", k.identity, k.authName(), path)
+		if why := kesNeededBy[path]; why != "" {
+			f.Detail += ", which " + why
+		}
+		f.Detail += fmt.Sprintf(". Either no policy in KES's configuration lists the identity (policy.NAME.identities), or its policy does not allow %s: "+
+			"add it to that policy's allow list (examples/iam/kes-policy.yml has every path the provider uses, the Credentials guide says what each is for), "+
+			"or use other credentials in %s.", path, k.setting(k.auth))
 	default:
 		return Failure{}, false
 	}

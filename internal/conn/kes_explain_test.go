@@ -131,3 +131,20 @@ func mustAPIKey(t *testing.T) string {
 	}
 	return key.String()
 }
+
+// A refusal of a call whose path the caller gives names the path and the
+// features that need it.
+func TestExplainKESCallNamesThePath(t *testing.T) {
+	key, err := kes.GenerateAPIKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, ca := tlsServer(t, kesError(http.StatusForbidden, "not authorized: insufficient permissions"))
+	k, _, _, err := kesFailure(t, KESSettings{Endpoint: "https://" + host, APIKey: key.String(), CAFile: ca}, nil)
+	f, ok := k.ExplainCall(err, KESDescribeKey)
+	if !ok {
+		t.Fatalf("not explained: %v", err)
+	}
+	checkFailure(t, f, err, "KES Refused The Credentials", "kes.api_key", key.Identity().String(),
+		"the API path /v1/key/describe/*, which minio_kes_key needs to read a key", "add it to that policy's allow list")
+}

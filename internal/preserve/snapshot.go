@@ -113,6 +113,22 @@ func Take(ctx context.Context, c scan.Lister, scope scan.Scope, o Options) (*Sna
 			return t.add(v)
 		}
 	}
+	// MinIO lists versions without their tags when the credentials may
+	// not read them: the snapshot would hold none, and the job's loss of
+	// every tag go unnoticed. One request on the first data version proves
+	// they may (a client without the call, a test's, is not checked).
+	if probe, ok := c.(scan.TagReader); ok && !o.SkipTags {
+		record := visit
+		visit = func(v scan.Version) error {
+			if probe != nil && !v.IsDeleteMarker {
+				if err := scan.TagsReadable(ctx, probe, scope.Bucket, v); err != nil {
+					return err
+				}
+				probe = nil
+			}
+			return record(v)
+		}
+	}
 	err := scan.Walk(ctx, t.lister, scope.Bucket, scope.Prefix, visit)
 	if err == nil {
 		err = t.end()

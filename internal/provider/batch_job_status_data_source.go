@@ -96,6 +96,8 @@ func (d *batchJobStatusDataSource) Read(ctx context.Context, req datasource.Read
 			fmt.Sprintf("MinIO has no job %s. Either the ID belongs to no job of this deployment, or the job finished more than about 3 days ago: "+
 				"MinIO keeps finished jobs for about 3 days, then purges them. A minio_batch_keyrotate resource keeps the last known status of its job after the purge.", id))
 		return
+	case err != nil && d.clients.explain(err, fmt.Sprintf("minio_batch_job_status: the status of job %s was not read.", id), &resp.Diagnostics):
+		return
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot Read Batch Job",
 			fmt.Sprintf("Reading the status of job %s failed. Check that MinIO is reachable and the credentials may read batch jobs (admin:ListBatchJobs, admin:DescribeBatchJob).\n\n%v", id, err))

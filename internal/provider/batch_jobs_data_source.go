@@ -82,6 +82,9 @@ func (d *batchJobsDataSource) Read(ctx context.Context, req datasource.ReadReque
 	// madmin v3.0.109 refuses a nil filter; an empty one lists every type.
 	list, err := d.clients.admin.ListBatchJobs(ctx, &madmin.ListBatchJobsFilter{ByJobType: m.Type.ValueString()})
 	if err != nil {
+		if d.clients.explain(err, "minio_batch_jobs: the batch jobs were not listed.", &resp.Diagnostics) {
+			return
+		}
 		resp.Diagnostics.AddError("Cannot List Batch Jobs",
 			"Listing batch jobs failed. Check that MinIO is reachable and the credentials may list batch jobs (admin:ListBatchJobs).\n\n"+err.Error())
 		return

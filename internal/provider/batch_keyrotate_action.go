@@ -217,7 +217,7 @@ func (a *batchKeyrotateAction) Invoke(ctx context.Context, req action.InvokeRequ
 	}
 	a.writeReport(ctx, m.ReportTo, res, opts, &resp.Diagnostics)
 	if res.err != nil {
-		resp.Diagnostics.AddError("Rotation Job Did Not Complete", actionErrorDetail(res))
+		resp.Diagnostics.AddError("Rotation Job Did Not Complete", actionErrorDetail(res, a.clients.deniedNote(res.err)))
 		return
 	}
 	if res.verified != nil && res.verified.Pending(spec.Encryption).Versions > 0 {
@@ -241,7 +241,7 @@ func actionSummary(spec keyrotate.Spec, res rotationResult) string {
 
 // actionErrorDetail says what an invocation whose job did not complete
 // did and left, with the counts.
-func actionErrorDetail(res rotationResult) string {
+func actionErrorDetail(res rotationResult, denied string) string {
 	what := jobSummary(res.out)
 	if r := res.restored; r != nil && r.TagsRestored+r.MarkersPut > 0 {
 		what += fmt.Sprintf(" What it changed besides the key was put back: %s.", r)
@@ -257,5 +257,5 @@ func actionErrorDetail(res rotationResult) string {
 		what += " Objects that were not rotated are still readable under their old key. Check the MinIO server log for the failed objects, " +
 			"fix the cause (often a key MinIO cannot use, or SSE-KMS objects sent to sse-s3), then invoke again."
 	}
-	return what + "\n\n" + res.err.Error()
+	return what + denied + "\n\n" + res.err.Error()
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/batchjob"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/conn"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/preflight"
 )
@@ -62,6 +63,12 @@ func (c *clients) redundancyWarning(ctx context.Context) diag.Diagnostics {
 	c.redundancyOnce.Do(func() {
 		red, err := preflight.ReadRedundancy(ctx, c.admin)
 		switch {
+		case err != nil && conn.DeniedAction(err) != "":
+			// Denied: apply works all the same, without this warning and
+			// without live progress.
+			f, _ := c.minio.Explain(err)
+			diags.AddWarning(f.Summary, "The plan could not read the deployment's drive layout, so it cannot warn about a deployment without redundancy, "+
+				"and a rotation cannot show its live progress (it follows the job's saved report, which MinIO updates every 10 seconds). "+f.Detail)
 		case err != nil:
 			if f, ok := c.minio.Explain(err); ok {
 				// A plan only warns: the same failure stops apply before any job starts.

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/conn"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/preflight"
 )
@@ -44,7 +45,7 @@ func (r *rotator) preflight(ctx context.Context, spec keyrotate.Spec, diags *dia
 		// KES names a missing key plainly; MinIO's check above is the one
 		// that proves MinIO itself may use the key.
 		if kerr := preflight.CheckKESKey(ctx, r.clients.kes.Client, key); kerr != nil {
-			if r.clients.explainKES(kerr, notStarted, diags) {
+			if r.clients.explainKES(kerr, notStarted, conn.KESDescribeKey, diags) {
 				return false
 			}
 			err = kerr
@@ -54,8 +55,31 @@ func (r *rotator) preflight(ctx context.Context, spec keyrotate.Spec, diags *dia
 		r.keyNotUsable(err, key, diags)
 		return false
 	}
-	return true
+	return r.canFollowJobs(ctx, notStarted, diags)
 }
+
+// canFollowJobs checks, before a job starts, that the credentials may
+// read the status and the definition of jobs (admin:ListBatchJobs,
+// admin:DescribeBatchJob): without them a job would start and then run
+// unwatched, its rotation neither waited for, restored nor verified. Each
+// check asks about a job that does not exist, which MinIO answers "no such
+// job" once its policy allows the call. Other failures are left to the
+// calls themselves.
+func (r *rotator) canFollowJobs(ctx context.Context, notStarted string, diags *diag.Diagnostics) bool {
+	_, err := r.clients.admin.BatchJobStatus(ctx, permissionProbeJob)
+	if conn.DeniedAction(err) == "" {
+		_, err = r.clients.admin.DescribeBatchJob(ctx, permissionProbeJob)
+	}
+	if conn.DeniedAction(err) == "" {
+		return true
+	}
+	r.clients.explain(err, notStarted+" The provider checks before a job starts that it may follow it.", diags)
+	return false
+}
+
+// permissionProbeJob is a job ID no job has: MinIO's are made of
+// shortuuid's alphabet, which has no zero.
+const permissionProbeJob = "keyrotate-permission0check:0"
 
 func (r *rotator) keyNotUsable(err error, key string, diags *diag.Diagnostics) {
 	diags.AddAttributeError(path.Root("encryption").AtName("key"), "Target Key Not Usable",

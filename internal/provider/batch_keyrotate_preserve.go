@@ -45,6 +45,21 @@ func (r *rotator) takeSnapshot(ctx context.Context, opts rotationOptions, spec k
 		}
 		return nil
 	}
+	// Putting a delete marker back reads the bucket's versioning first
+	// (preserve.Restore): check now that it may, before the job makes the
+	// deleted objects visible.
+	if snap.Deleted > 0 {
+		if _, err := r.clients.s3.GetBucketVersioning(ctx, spec.Bucket); err != nil {
+			snap.Close()
+			if !r.clients.explain(err, fmt.Sprintf("No job was started: %s would become visible again, and putting their delete markers back needs the bucket's versioning.",
+				count(snap.Deleted, "deleted object")), diags) {
+				diags.AddError("Cannot Read Bucket Versioning",
+					fmt.Sprintf("No job was started: reading the versioning of bucket %q failed, and putting the delete markers of %s back after the job needs it. "+
+						"Check that the credentials may read it (s3:GetBucketVersioning), or set preserve_deleted to false.\n\n%v", spec.Bucket, count(snap.Deleted, "deleted object"), err))
+			}
+			return nil
+		}
+	}
 	tflog.Info(ctx, "recorded what the rotation will change", map[string]any{"tagged_versions": snap.Tagged, "deleted_objects": snap.Deleted, "spilled": snap.Spilled()})
 	opts.say(ctx, fmt.Sprintf("recorded %s and %s to put back after the job", count(snap.Tagged, "tagged version"), count(snap.Deleted, "deleted object")))
 	return snap

@@ -113,7 +113,7 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 	plan.Report = types.StringValue(res.report)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if res.err != nil {
-		resp.Diagnostics.AddError("Rotation Job Did Not Complete", runErrorDetail(out, res.err))
+		resp.Diagnostics.AddError("Rotation Job Did Not Complete", runErrorDetail(out, res.err, r.clients.deniedNote(res.err)))
 		return
 	}
 	if res.verified != nil && res.verified.Pending(spec.Encryption).Versions > 0 {
@@ -130,9 +130,12 @@ func jobChain(out batchjob.Outcome) string {
 	return strings.Join(append(ids, out.JobID), " -> ")
 }
 
-func runErrorDetail(out batchjob.Outcome, err error) string {
+func runErrorDetail(out batchjob.Outcome, err error, denied string) string {
 	what := jobSummary(out)
 	switch {
+	case denied != "":
+		return what + " The provider could not follow the job to its end:" + denied +
+			" The job may still be running on the server: see `mc batch status ALIAS " + out.JobID + "`.\n\n" + err.Error()
 	case errors.Is(err, context.DeadlineExceeded):
 		return what + " The create timeout ran out while the job was still running; it keeps running on the server. " +
 			"The resource is tainted: the next apply cancels it and starts a new job. To keep the running job instead, " +
@@ -160,7 +163,8 @@ func (r *batchKeyrotateResource) Read(ctx context.Context, req resource.ReadRequ
 		tflog.Info(ctx, "batch job no longer on the server (purged); keeping its last known state", map[string]any{"job_id": state.ID.ValueString()})
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot Read Rotation Job",
-			fmt.Sprintf("Reading the status of job %s failed. Check that MinIO is reachable and the credentials may read batch jobs (admin:DescribeBatchJob).\n\n%v", state.ID.ValueString(), err))
+			fmt.Sprintf("Reading the status of job %s failed.%s Check that MinIO is reachable and the credentials may read batch jobs (admin:ListBatchJobs, admin:DescribeBatchJob).\n\n%v",
+				state.ID.ValueString(), r.clients.deniedNote(err), err))
 		return
 	default:
 		state.setProgress(p)
@@ -200,12 +204,12 @@ func (r *batchKeyrotateResource) Delete(ctx context.Context, req resource.Delete
 	case batchjob.IsNoSuchJob(err):
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot Read Rotation Job",
-			fmt.Sprintf("Before removing job %s the provider must know whether it still runs, and reading its status failed. Try again when MinIO is reachable.\n\n%v", id, err))
+			fmt.Sprintf("Before removing job %s the provider must know whether it still runs, and reading its status failed.%s Try again when MinIO is reachable.\n\n%v", id, r.clients.deniedNote(err), err))
 		return
 	case p.Status == batchjob.StatusRunning:
 		if err := r.clients.admin.CancelBatchJob(ctx, id); err != nil && !batchjob.IsNoSuchJob(err) {
 			resp.Diagnostics.AddError("Cannot Cancel Rotation Job",
-				fmt.Sprintf("Job %s is still running and canceling it failed. Cancel it with `mc batch cancel ALIAS %s`, or try again.\n\n%v", id, id, err))
+				fmt.Sprintf("Job %s is still running and canceling it failed.%s Cancel it with `mc batch cancel ALIAS %s`, or try again.\n\n%v", id, r.clients.deniedNote(err), id, err))
 			return
 		}
 		resp.Diagnostics.Append(r.canceledWarning(ctx, state, p)...)
@@ -245,8 +249,11 @@ func (r *batchKeyrotateResource) ImportState(ctx context.Context, req resource.I
 	}
 	doc, err := r.clients.admin.DescribeBatchJob(ctx, id)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot Import Rotation Job",
-			fmt.Sprintf("MinIO could not describe job %s. It may not exist, or it finished more than about 3 days ago and was purged.\n\n%v", id, err))
+		detail := fmt.Sprintf("MinIO could not describe job %s. It may not exist, or it finished more than about 3 days ago and was purged.\n\n%v", id, err)
+		if note := r.clients.deniedNote(err); note != "" {
+			detail = fmt.Sprintf("MinIO could not describe job %s.%s\n\n%v", id, note, err)
+		}
+		resp.Diagnostics.AddError("Cannot Import Rotation Job", detail)
 		return
 	}
 	spec, err := keyrotate.Decode([]byte(doc))
@@ -256,7 +263,7 @@ func (r *batchKeyrotateResource) ImportState(ctx context.Context, req resource.I
 	}
 	p, err := batchjob.Fetch(ctx, r.clients.admin, id)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot Import Rotation Job", fmt.Sprintf("Reading the status of job %s failed.\n\n%v", id, err))
+		resp.Diagnostics.AddError("Cannot Import Rotation Job", fmt.Sprintf("Reading the status of job %s failed.%s\n\n%v", id, r.clients.deniedNote(err), err))
 		return
 	}
 	m := batchKeyrotateModel{

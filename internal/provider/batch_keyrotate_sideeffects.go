@@ -42,10 +42,12 @@ func (r *rotator) planSideEffects(ctx context.Context, spec keyrotate.Spec, b *s
 		n, err := scan.CountExpires(ctx, r.clients.s3, scope, began, expiresHeadWorkers)
 		tflog.Info(ctx, "counted Expires headers in the rotation's scope", map[string]any{"where": where, "versions": n, "seconds": time.Since(began).Seconds()})
 		switch {
+		case err != nil && r.clients.explain(err, fmt.Sprintf("drop_expires: the provider reads every version's headers under %s before a rotation, "+
+			"because the rotation drops their Expires header, and a request failed; set drop_expires = true to skip it.", where), diags):
 		case err != nil:
 			diags.AddAttributeError(path.Root("drop_expires"), "Cannot Count Expires Headers",
 				fmt.Sprintf("drop_expires: the provider reads every version's headers under %s before a rotation, because the rotation drops their Expires header, "+
-					"and a request failed. Check that the credentials may read object versions (s3:GetObjectVersion), or set drop_expires = true.\n\n%v", where, err))
+					"and a request failed. Check that the credentials may read objects (s3:GetObject), or set drop_expires = true.\n\n%v", where, err))
 		case n > 0:
 			diags.AddAttributeError(path.Root("drop_expires"), "Rotation Would Drop Expires Headers",
 				fmt.Sprintf("drop_expires: %d object versions under %s that this rotation re-seals have an Expires header. MinIO's rotation removes it from every version "+
@@ -54,11 +56,18 @@ func (r *rotator) planSideEffects(ctx context.Context, spec keyrotate.Spec, b *s
 		}
 	}
 	rules, err := scan.LifecycleRules(ctx, r.clients.s3, spec.Bucket, spec.Prefix)
-	if err != nil || rules == 0 {
+	if err != nil {
+		r.clients.warn(err, "Lifecycle Rules Not Checked", fmt.Sprintf("The plan could not read the lifecycle configuration of bucket %q, "+
+			"so it cannot say whether this rotation restarts the clocks of lifecycle rules (it sets Last-Modified of every version it re-seals).", spec.Bucket), diags)
+		return
+	}
+	if rules == 0 {
 		return
 	}
 	res, err := scan.Scan(ctx, r.clients.s3, scope, scan.Options{})
 	if err != nil {
+		r.clients.warn(err, "Lifecycle Clocks Not Counted", fmt.Sprintf("%d lifecycle rules of bucket %q count days since a version was last modified, "+
+			"and the rotation restarts those clocks, but the plan could not count the versions it re-seals under %s.", rules, spec.Bucket, where), diags)
 		return
 	}
 	diags.AddWarning("Rotation Restarts Lifecycle Clocks",

@@ -15,6 +15,7 @@ import (
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/sse"
 
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/conn"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/preflight"
 )
@@ -242,7 +243,7 @@ func (r *bucketEncryptionResource) keyUsable(ctx context.Context, bucket, key, n
 	}
 	if r.clients.kes != nil && key != "" {
 		if kerr := preflight.CheckKESKey(ctx, r.clients.kes.Client, key); kerr != nil {
-			if r.clients.explainKES(kerr, notChanged, diags) {
+			if r.clients.explainKES(kerr, notChanged, conn.KESDescribeKey, diags) {
 				return false
 			}
 			err = kerr

@@ -40,6 +40,8 @@ type cliWorkspace struct {
 	t   *testing.T
 	dir string
 	env []string
+	// cli is the CLI binary; empty means the run's (TF_ACC_TERRAFORM_PATH).
+	cli string
 }
 
 // newCLIWorkspace writes files (relative path to content) into a new
@@ -122,7 +124,11 @@ func (w *cliWorkspace) run(args ...string) (string, int) {
 	w.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Getenv("TF_ACC_TERRAFORM_PATH"), args...)
+	cli := w.cli
+	if cli == "" {
+		cli = os.Getenv("TF_ACC_TERRAFORM_PATH")
+	}
+	cmd := exec.CommandContext(ctx, cli, args...)
 	cmd.Dir, cmd.Env = w.dir, w.env
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -104,9 +105,34 @@ func (c *clients) explain(err error, doing string, diags *diag.Diagnostics) bool
 	return ok
 }
 
-// explainKES is explain for errors of the KES client.
-func (c *clients) explainKES(err error, doing string, diags *diag.Diagnostics) bool {
-	f, ok := c.kes.Explain(err)
+// deniedNote is, for err a request MinIO's policy denied, the sentences
+// that name the policy action MinIO checked, what needs it and how to grant
+// it (conn's Explain), with a leading space, for a diagnostic that words
+// the failure itself and shows err after them; "" for any other error.
+func (c *clients) deniedNote(err error) string {
+	if conn.DeniedAction(err) == "" {
+		return ""
+	}
+	f, _ := c.minio.Explain(err)
+	detail, _, _ := strings.Cut(f.Detail, "\n\n") // without the original error
+	return " " + detail
+}
+
+// warn adds err as a warning: explained (naming, for a denied request,
+// the missing action) when it is a connection, credential or policy
+// problem, else under summary. doing says what could not be done.
+func (c *clients) warn(err error, summary, doing string, diags *diag.Diagnostics) {
+	if f, ok := c.minio.Explain(err); ok {
+		diags.AddWarning(f.Summary, doing+" "+f.Detail)
+		return
+	}
+	diags.AddWarning(summary, doing+"\n\n"+err.Error())
+}
+
+// explainKES is explain for errors of the KES client's call of the KES
+// API path path (conn.KESCreateKey, ...), which a refusal names.
+func (c *clients) explainKES(err error, doing, path string, diags *diag.Diagnostics) bool {
+	f, ok := c.kes.ExplainCall(err, path)
 	if ok {
 		diags.AddError(f.Summary, doing+" "+f.Detail)
 	}

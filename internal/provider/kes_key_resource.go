@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/minio/kes-go"
 
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/conn"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
 )
 
@@ -120,14 +121,16 @@ func (r *kesKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 				"an import block with id = %q, or `terraform import` with that resource's address and %s.", name, name, name))
 		return
 	case err != nil:
-		if !r.clients.explainKES(err, fmt.Sprintf("Key %q was not created.", name), &resp.Diagnostics) {
+		if !r.clients.explainKES(err, fmt.Sprintf("Key %q was not created.", name), conn.KESCreateKey, &resp.Diagnostics) {
 			resp.Diagnostics.AddError("Cannot Create KES Key",
 				fmt.Sprintf("Creating key %q in KES failed. Check that the identity may create keys (/v1/key/create/*).\n\n%v", name, err))
 		}
 		return
 	}
 	if err := r.describe(ctx, &m); err != nil {
-		resp.Diagnostics.AddError("Cannot Read KES Key", fmt.Sprintf("Key %q was created but reading it back failed.\n\n%v", name, err))
+		if !r.clients.explainKES(err, fmt.Sprintf("Key %q was created but reading it back failed.", name), conn.KESDescribeKey, &resp.Diagnostics) {
+			resp.Diagnostics.AddError("Cannot Read KES Key", fmt.Sprintf("Key %q was created but reading it back failed.\n\n%v", name, err))
+		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
@@ -146,7 +149,7 @@ func (r *kesKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		resp.State.RemoveResource(ctx)
 		return
 	case err != nil:
-		if !r.clients.explainKES(err, fmt.Sprintf("Reading key %q failed.", m.Name.ValueString()), &resp.Diagnostics) {
+		if !r.clients.explainKES(err, fmt.Sprintf("Reading key %q failed.", m.Name.ValueString()), conn.KESDescribeKey, &resp.Diagnostics) {
 			resp.Diagnostics.AddError("Cannot Read KES Key",
 				fmt.Sprintf("Reading key %q from KES failed. Check that the identity may describe keys (/v1/key/describe/*).\n\n%v", m.Name.ValueString(), err))
 		}
@@ -198,7 +201,7 @@ func (r *kesKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	if err := r.clients.kes.Client.DeleteKey(ctx, name); err != nil && !errors.Is(err, kes.ErrKeyNotFound) {
-		if !r.clients.explainKES(err, fmt.Sprintf("Key %q was not deleted.", name), &resp.Diagnostics) {
+		if !r.clients.explainKES(err, fmt.Sprintf("Key %q was not deleted.", name), conn.KESDeleteKey, &resp.Diagnostics) {
 			resp.Diagnostics.AddError("Cannot Delete KES Key",
 				fmt.Sprintf("Deleting key %q from KES failed. Check that the identity may delete keys (/v1/key/delete/*).\n\n%v", name, err))
 		}
@@ -212,7 +215,9 @@ func (r *kesKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 	m := kesKeyModel{Name: types.StringValue(req.ID), AllowDestroy: types.BoolValue(false),
 		Timeouts: timeouts.Value{Object: types.ObjectNull(kesKeyTimeoutsType)}}
 	if err := r.describe(ctx, &m); err != nil {
-		resp.Diagnostics.AddError("Cannot Import KES Key", fmt.Sprintf("KES has no readable key %q.\n\n%v", req.ID, err))
+		if !r.clients.explainKES(err, fmt.Sprintf("Key %q was not imported.", req.ID), conn.KESDescribeKey, &resp.Diagnostics) {
+			resp.Diagnostics.AddError("Cannot Import KES Key", fmt.Sprintf("KES has no readable key %q.\n\n%v", req.ID, err))
+		}
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

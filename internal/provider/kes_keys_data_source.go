@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	tfpath "github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/conn"
 )
 
 var _ datasource.DataSourceWithConfigure = (*kesKeysDataSource)(nil)
@@ -78,7 +80,7 @@ func (d *kesKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	names, err := d.listKeys(ctx)
 	if err != nil {
-		if !d.clients.explainKES(err, "Listing keys failed.", &resp.Diagnostics) {
+		if !d.clients.explainKES(err, "Listing keys failed.", conn.KESListKeys, &resp.Diagnostics) {
 			resp.Diagnostics.AddError("Cannot List KES Keys", "Listing keys in KES failed. Check that the identity may list keys (/v1/key/list/*).\n\n"+err.Error())
 		}
 		return
@@ -91,7 +93,9 @@ func (d *kesKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		}
 		info, err := d.clients.kes.Client.DescribeKey(ctx, name)
 		if err != nil {
-			resp.Diagnostics.AddError("Cannot Read KES Key", fmt.Sprintf("Describing key %q failed.\n\n%v", name, err))
+			if !d.clients.explainKES(err, fmt.Sprintf("Describing key %q failed.", name), conn.KESDescribeKey, &resp.Diagnostics) {
+				resp.Diagnostics.AddError("Cannot Read KES Key", fmt.Sprintf("Describing key %q failed. Check that the identity may describe keys (/v1/key/describe/*).\n\n%v", name, err))
+			}
 			return
 		}
 		m.Keys = append(m.Keys, kesKeyItem{Name: types.StringValue(name),

@@ -239,7 +239,7 @@ func (d *keyrotatePreviewDataSource) Read(ctx context.Context, req datasource.Re
 	scope := scan.ScopeOf(spec)
 	where := spec.Bucket + "/" + spec.Prefix
 	now := time.Now()
-	res, err := scan.Scan(ctx, d.clients.s3, scope, scan.Options{Now: now, Progress: func(seen int64) {
+	res, err := scan.Scan(ctx, d.clients.s3, scope, scan.Options{Now: now, Tags: d.clients.s3, Progress: func(seen int64) {
 		tflog.Info(ctx, "previewing the rotation's scope", map[string]any{"where": where, "versions_seen": seen})
 	}})
 	if err != nil {
@@ -264,7 +264,7 @@ func (d *keyrotatePreviewDataSource) Read(ctx context.Context, req datasource.Re
 			if !d.clients.explain(err, "The preview was not read.", &resp.Diagnostics) {
 				resp.Diagnostics.AddAttributeError(path.Root("count_expires"), "Cannot Read Object Headers",
 					fmt.Sprintf("count_expires: a HEAD request for a version under %s failed, so expires_headers cannot be counted. "+
-						"Check that the credentials may read object versions (s3:GetObjectVersion), or set count_expires = false.\n\n%v", where, err))
+						"Check that the credentials may read objects (s3:GetObject), or set count_expires = false.\n\n%v", where, err))
 			}
 			return
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/minio/minio-go/v7"
 
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/conn"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/usage"
 )
@@ -181,12 +182,17 @@ func (c *clients) keyUsageFailure(key string, partial usage.Report, err error, c
 		found = "\n\nBefore it stopped, the check had already found:\n" + keyUsageLines(partial, 10)
 	}
 	var er minio.ErrorResponse
-	switch {
+	switch action := conn.DeniedAction(err); {
 	case errors.Is(err, context.DeadlineExceeded):
 		diags.AddError("Key Usage Check Timed Out", fmt.Sprintf("%s The check lists every version of every bucket and ran out of time while %s.%s%s\n\n%v",
 			consequence, where, prefixed(" ", timeoutAdvice), found, err))
 	case errors.Is(err, context.Canceled):
 		diags.AddError("Key Usage Check Interrupted", fmt.Sprintf("%s Terraform was interrupted while %s.%s\n\n%v", consequence, where, found, err))
+	case action != "":
+		diags.AddError("Cannot Check Key Usage", fmt.Sprintf("%s MinIO denied the provider's credentials %s: their policy does not allow %s, which %s. "+
+			"The check must read every bucket the credentials can list, or it cannot tell what is sealed under %q: add %s to the policy "+
+			"(examples/iam/minio-rotation-policy.json has every action the provider uses, the Credentials guide says what each is for), or use credentials that may.%s\n\n%v",
+			consequence, where, action, conn.NeededBy(action), key, action, found, err))
 	case errors.As(err, &er) && er.Code == "AccessDenied":
 		diags.AddError("Cannot Check Key Usage", fmt.Sprintf("%s MinIO denied the provider's credentials %s. The check must read every bucket "+
 			"the credentials can list, or it cannot tell what is sealed under %q: allow s3:ListBucket, s3:ListBucketVersions and s3:GetEncryptionConfiguration "+

@@ -92,7 +92,7 @@ func (p *minioProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			},
 			"access_key": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Access key of a MinIO user allowed to run batch jobs (`admin:StartBatchJob` and friends) and read KMS key status." + envDoc("access_key"),
+				MarkdownDescription: "Access key of a MinIO user holding the policy of the guide \"Credentials\" (`examples/iam/minio-rotation-policy.json`); no root credentials are needed." + envDoc("access_key"),
 			},
 			"secret_key": schema.StringAttribute{
 				Optional:            true,

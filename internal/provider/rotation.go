@@ -174,7 +174,7 @@ func (r *rotator) cancelJob(ctx context.Context, res *rotationResult, diags *dia
 	id := res.out.JobID
 	if err := r.clients.admin.CancelBatchJob(ctx, id); err != nil && !batchjob.IsNoSuchJob(err) {
 		diags.AddError("Cannot Cancel Rotation Job",
-			fmt.Sprintf("The wait for job %s ended before the job did, and canceling it failed: it may still be running. Cancel it with `mc batch cancel ALIAS %s`.\n\n%v", id, id, err))
+			fmt.Sprintf("The wait for job %s ended before the job did, and canceling it failed: it may still be running.%s Cancel it with `mc batch cancel ALIAS %s`.\n\n%v", id, r.clients.deniedNote(err), id, err))
 		return false
 	}
 	res.canceled = true

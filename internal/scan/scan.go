@@ -31,6 +31,10 @@ type Options struct {
 	// Samples is how many pending versions Result.PendingVersions returns
 	// at most; 0 means 10.
 	Samples int
+	// Tags, if set, checks on the first data version that the credentials
+	// may read tags (TagsReadable), without which Result.Tagged would
+	// silently count 0: MinIO leaves tags out of the listing then.
+	Tags TagReader
 }
 
 // ProgressEvery is how many listing entries pass between two calls of
@@ -42,7 +46,14 @@ const ProgressEvery = 1000
 // context's error.
 func Scan(ctx context.Context, c Lister, scope Scope, o Options) (*Result, error) {
 	n := NewCounter(scope, o)
+	probe := o.Tags
 	err := Walk(ctx, c, scope.Bucket, scope.Prefix, func(v Version) error {
+		if probe != nil && !v.IsDeleteMarker {
+			if err := TagsReadable(ctx, probe, scope.Bucket, v); err != nil {
+				return err
+			}
+			probe = nil
+		}
 		n.Add(v)
 		if o.Progress != nil && n.res.Seen%ProgressEvery == 0 {
 			o.Progress(n.res.Seen)

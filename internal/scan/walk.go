@@ -18,7 +18,10 @@ var _ Lister = (*minio.Client)(nil)
 
 // Walk calls fn for every version and delete marker under prefix in
 // bucket, in listing order: by name, and for each name newest first. It
-// stops at the first error from the listing, from fn or from ctx.
+// stops at the first error from the listing, from fn or from ctx, and at
+// a data version listed without its metadata (a *WithheldError: the
+// credentials lack s3:GetObject, see withheld.go), which would otherwise
+// count as unencrypted.
 //
 // The listing iterator of minio-go returns silently, with no error, when
 // ctx ends between two pages; Walk checks ctx itself so that a canceled
@@ -30,6 +33,9 @@ func Walk(ctx context.Context, c Lister, bucket, prefix string, fn func(Version)
 			return fmt.Errorf("listing the versions under %s: %w", where(bucket, prefix), o.Err)
 		}
 		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := withheldMetadata(bucket, o); err != nil {
 			return err
 		}
 		if err := fn(FromListing(o)); err != nil {

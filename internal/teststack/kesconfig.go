@@ -45,6 +45,7 @@ type kesConfig struct {
 
 type kesPolicy struct {
 	Allow      []string `yaml:"allow"`
+	Deny       []string `yaml:"deny,omitempty"`
 	Identities []string `yaml:"identities"`
 }
 
@@ -61,6 +62,12 @@ func (m *material) writeKESConfig(address, certDir, keystore string) error {
 		Allow:      minioKESPolicy,
 		Identities: []string{m.kesMinIO.Identity().String()},
 	}}
+	// The provider's own restricted identities (iam.go): one holding
+	// exactly the shipped KES policy, and one for each of its paths that
+	// holds the policy without that path.
+	if err := m.addProviderKESPolicies(c.Policy); err != nil {
+		return err
+	}
 	c.KeyStore.FS.Path = keystore
 	b, err := yaml.Marshal(c)
 	if err != nil {
