@@ -260,7 +260,7 @@ var neededBy = map[string]string{
 	"s3:GetLifecycleConfiguration":  "minio_batch_keyrotate needs for its plan warning about lifecycle clocks, and minio_keyrotate_preview to count lifecycle_rules",
 	"s3:GetEncryptionConfiguration": "minio_bucket_encryption needs to read a bucket's default encryption, as do minio_kms_key_usage and the delete check of minio_kes_key",
 	"s3:PutEncryptionConfiguration": "minio_bucket_encryption needs to set and remove a bucket's default encryption",
-	"s3:PutObject":                  "the action's report_to needs to write the rotation's report",
+	"s3:PutObject":                  "the action's report_to needs to write the rotation's report (examples/iam/minio-rotation-reports-policy.json grants it on the report bucket)",
 }
 
 // NeededBy says which features of the provider need action, or "" for an

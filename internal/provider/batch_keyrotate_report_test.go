@@ -86,6 +86,9 @@ output "id" { value = minio_batch_keyrotate.test.id }
 		t.Errorf("times out of order: apply %s..%s, report %s..%s, job %s..%s, verified %s", began, ended,
 			got.StartedAt, got.FinishedAt, got.Jobs[0].StartedAt, got.Jobs[0].LastUpdate, got.Verification.VerifiedAt)
 	}
+	if got.User != a.stack.AccessKey {
+		t.Errorf("user %q, want %q: who ran the rotation", got.User, a.stack.AccessKey)
+	}
 	if got.Software.Provider == "" || got.Software.Server == "" {
 		t.Errorf("software %+v: want both versions", got.Software)
 	}

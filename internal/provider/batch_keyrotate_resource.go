@@ -100,7 +100,7 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 	plan.ID = types.StringValue(out.JobID)
 	plan.Attempts = types.Int64Value(int64(out.Attempts))
 	plan.setProgress(out.Progress)
-	plan.User = types.StringValue(r.clients.jobUser(ctx, out.JobID))
+	plan.User = types.StringValue(res.user)
 	plan.TagsRestored, plan.DeleteMarkersRestored, plan.RestorationPending = types.Int64Null(), types.Int64Null(), types.StringNull()
 	if res.restored != nil {
 		plan.TagsRestored = types.Int64Value(res.restored.TagsRestored)

@@ -31,7 +31,7 @@ const (
 
 // docReport describes the rotation's evidence (internal/report).
 const docReport = "Evidence of the rotation, for audits and key-change reviews: a JSON document (schema `minio-keyrotate/rotation-report/v1`) " +
-	"with the jobs (IDs, attempts, server times, counts), the provider's start and end times, the data versions in scope per key before the job and after it, " +
+	"with the jobs (IDs, attempts, server times, counts), the MinIO user that ran them, the provider's start and end times, the data versions in scope per key before the job and after it, " +
 	"the tags and delete markers put back, the verification's pending and unencrypted counts, and the provider and MinIO versions. " +
 	"It never holds a secret. Set when the rotation is applied and kept as is by refreshes; null after import. " +
 	"See the guide \"Audit evidence\"."

@@ -72,6 +72,7 @@ type rotationResult struct {
 	// canceled is set when cancelUnfinished canceled the job.
 	canceled bool
 	began    time.Time
+	user     string // who started the job, from the server's job list
 	// report is the rotation's evidence (report.Report as JSON).
 	report string
 }
@@ -165,6 +166,7 @@ func (r *rotator) rotate(ctx context.Context, spec keyrotate.Spec, opts rotation
 			res.verifiedAt = time.Now()
 		}
 	}
+	res.user = r.clients.jobUser(ctx, res.out.JobID)
 	res.report = r.evidence(ctx, spec, opts.via, res)
 	return res, true
 }

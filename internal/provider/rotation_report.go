@@ -26,6 +26,7 @@ func (r *rotator) evidence(ctx context.Context, spec keyrotate.Spec, via string,
 	rep := report.Report{
 		Via: via, Bucket: spec.Bucket, Prefix: spec.Prefix,
 		Target:    report.Target{Type: string(spec.Encryption.Type), Key: spec.Encryption.Key},
+		User:      res.user,
 		JobYAML:   string(shown),
 		StartedAt: res.began.UTC(), FinishedAt: time.Now().UTC(),
 		Outcome:  string(res.out.Progress.Status),

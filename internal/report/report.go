@@ -27,6 +27,9 @@ type Report struct {
 	Bucket string `json:"bucket"`
 	Prefix string `json:"prefix"`
 	Target Target `json:"target"`
+	// User is the MinIO user that started the jobs, as the server's job
+	// list records it; empty when it could not be read.
+	User string `json:"user"`
 	// JobYAML is the job definition as sent, notification token redacted.
 	JobYAML string `json:"job_yaml"`
 	// StartedAt and FinishedAt bound the provider's work: the checks
