@@ -151,6 +151,9 @@ var adminActions = map[string]string{
 	"kms/status":     "admin:KMSKeyStatus",
 	"kms/key/status": "admin:KMSKeyStatus",
 	"kms/key/create": "admin:KMSCreateKey",
+	// Which sites a rotation must reach, and where a bucket is replicated.
+	"site-replication/info": "admin:SiteReplicationInfo",
+	"list-remote-targets":   "admin:GetBucketTarget",
 }
 
 var kmsActions = map[string]string{
@@ -248,6 +251,8 @@ var neededBy = map[string]string{
 	"admin:DescribeBatchJob":        "minio_batch_keyrotate and minio_batch_job_status need to tell a running job from a canceled one (and import to read a job's definition)",
 	"admin:CancelBatchJob":          "minio_batch_keyrotate needs to cancel a job that stalled, that its destroy finds running, or whose wait ran out (the action's timeouts.invoke)",
 	"admin:ServerInfo":              "the plan's warning about a deployment without redundancy and the rotation's live progress need to read the deployment",
+	"admin:SiteReplicationInfo":     "minio_batch_keyrotate, minio_keyrotate_preview, minio_kms_key_usage and the delete check of minio_kes_key need to find the other sites of a site-replication group, whose copies of every object a rotation must reach and a retired key must not leave unreadable",
+	"admin:GetBucketTarget":         "minio_batch_keyrotate, minio_kms_key_usage and the delete check of minio_kes_key need to find the deployments a bucket is replicated to outside the site-replication group, whose copies keep the old key",
 	"kms:KeyStatus":                 "minio_batch_keyrotate and minio_bucket_encryption need to check that MinIO can encrypt and decrypt with the target key",
 	"kms:Status":                    "minio_kms_key_usage and the delete check of minio_kes_key need to ask MinIO which key is its KMS default key",
 	"s3:ListBucket":                 "every feature that reads a bucket needs to check that it exists and to list its object versions (minio_batch_keyrotate, minio_keyrotate_preview, minio_bucket_encryption, minio_kms_key_usage and the delete check of minio_kes_key, which also list the buckets with it)",

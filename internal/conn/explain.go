@@ -171,6 +171,9 @@ func (r Resolved) schemeReason() string {
 
 // sourceOr is where field came from, or the field's name when unset.
 func (r Resolved) sourceOr(field string) string {
+	if field == "endpoint" && r.siteSetting != "" {
+		return r.siteSetting
+	}
 	if src := r.Source(field); src != "" {
 		return src
 	}
@@ -181,6 +184,9 @@ func (r Resolved) sourceOr(field string) string {
 // alone when it supplied the value, else the argument and the variables
 // that may also set it.
 func (r Resolved) setting(field string) string {
+	if field == "endpoint" && r.siteSetting != "" {
+		return r.siteSetting
+	}
 	if src := r.Source(field); src != "" && src != field {
 		return src + " (in the environment)"
 	}

@@ -49,6 +49,9 @@ type Resolved struct {
 
 	scheme  string            // the endpoint's scheme as written; "" for host:port
 	sources map[string]string // field -> field, or the variable that set it
+	// siteSetting names where the address of another site came from (see
+	// ForSite); empty for the provider's own endpoint.
+	siteSetting string
 }
 
 // Source says where a setting's value came from: the argument's own name

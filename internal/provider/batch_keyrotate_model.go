@@ -44,6 +44,8 @@ type batchKeyrotateModel struct {
 	VersionsUnencrypted types.Int64  `tfsdk:"versions_unencrypted"`
 	VersionsSSES3       types.Int64  `tfsdk:"versions_sse_s3"`
 	VerifiedAt          types.String `tfsdk:"verified_at"`
+
+	Sites types.List `tfsdk:"sites"`
 }
 
 // The blocks are held as types.Object and types.List, not as structs:

@@ -52,6 +52,9 @@ func (r *batchKeyrotateResource) ModifyPlan(ctx context.Context, req resource.Mo
 		if !resp.Diagnostics.HasError() {
 			spec, b := plan.spec(ctx)
 			r.planSideEffects(ctx, spec, b, plan.DropExpires.ValueBool(), &resp.Diagnostics)
+			if !plan.Bucket.IsUnknown() {
+				r.warnOutsideReplicas(ctx, spec, &resp.Diagnostics)
+			}
 		}
 	}
 }

@@ -110,14 +110,18 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 		plan.RestorationPending = types.StringValue(res.pending)
 	}
 	plan.setVerified(res.verified, res.verifiedAt, spec)
+	resp.Diagnostics.Append(plan.setSites(ctx, siteStatesOf(res, spec))...)
 	plan.Report = types.StringValue(res.report)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if res.err != nil {
 		resp.Diagnostics.AddError("Rotation Job Did Not Complete", runErrorDetail(out, res.err, r.clients.deniedNote(res.err)))
 		return
 	}
-	if res.verified != nil && res.verified.Pending(spec.Encryption).Versions > 0 {
-		resp.Diagnostics.AddError(pendingError(spec, res.verified, "Apply again to rotate them (the resource is tainted)."))
+	for _, run := range sitesOf(res) {
+		if v := run.res.verified; v != nil && v.Pending(spec.Encryption).Versions > 0 {
+			summary, detail := pendingError(spec, v, "Apply again to rotate them (the resource is tainted).")
+			resp.Diagnostics.Append(siteDiagnosticIn(run.site.Name, diag.NewErrorDiagnostic(summary, detail)))
+		}
 	}
 }
 
@@ -169,7 +173,11 @@ func (r *batchKeyrotateResource) Read(ctx context.Context, req resource.ReadRequ
 	default:
 		state.setProgress(p)
 	}
-	r.verify(ctx, &state, &resp.Diagnostics)
+	if sites, _ := state.siteStates(ctx); len(sites) > 0 {
+		r.readSites(ctx, &state, &resp.Diagnostics)
+	} else {
+		r.verify(ctx, &state, &resp.Diagnostics)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -182,7 +190,14 @@ func (r *batchKeyrotateResource) Update(ctx context.Context, req resource.Update
 	if resp.Diagnostics.HasError() || !configured(r.clients, &resp.Diagnostics) {
 		return
 	}
-	r.verify(ctx, &plan, &resp.Diagnostics)
+	var state batchKeyrotateModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	plan.Sites = state.Sites
+	if sites, _ := plan.siteStates(ctx); len(sites) > 0 {
+		r.readSites(ctx, &plan, &resp.Diagnostics)
+	} else {
+		r.verify(ctx, &plan, &resp.Diagnostics)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -198,30 +213,44 @@ func (r *batchKeyrotateResource) Delete(ctx context.Context, req resource.Delete
 	defer cancel()
 	// A job that still runs is canceled before an unfinished restoration
 	// is put back, so that the job cannot undo it again.
-	id := state.ID.ValueString()
-	p, err := batchjob.Fetch(ctx, r.clients.admin, id)
-	switch {
-	case batchjob.IsNoSuchJob(err):
-	case err != nil:
-		resp.Diagnostics.AddError("Cannot Read Rotation Job",
-			fmt.Sprintf("Before removing job %s the provider must know whether it still runs, and reading its status failed.%s Try again when MinIO is reachable.\n\n%v", id, r.clients.deniedNote(err), err))
+	if sites, d := state.siteStates(ctx); len(sites) > 0 || d.HasError() {
+		resp.Diagnostics.Append(d...)
+		r.deleteSites(ctx, state, sites, &resp.Diagnostics)
 		return
-	case p.Status == batchjob.StatusRunning:
-		if err := r.clients.admin.CancelBatchJob(ctx, id); err != nil && !batchjob.IsNoSuchJob(err) {
-			resp.Diagnostics.AddError("Cannot Cancel Rotation Job",
-				fmt.Sprintf("Job %s is still running and canceling it failed.%s Cancel it with `mc batch cancel ALIAS %s`, or try again.\n\n%v", id, r.clients.deniedNote(err), id, err))
-			return
-		}
-		resp.Diagnostics.Append(r.canceledWarning(ctx, state, p)...)
+	}
+	if r.cancelIfRunning(ctx, state, state.ID.ValueString(), &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
 	}
 	// A finished rotation cannot be undone; forgetting it is all there is,
 	// once what it changed besides the key is back.
 	r.finishRestore(ctx, state.RestorationPending, &resp.Diagnostics)
 }
 
+// cancelIfRunning cancels job id when it still runs, with a warning of
+// what it left undone.
+func (r *batchKeyrotateResource) cancelIfRunning(ctx context.Context, state batchKeyrotateModel, id string, diags *diag.Diagnostics) {
+	if id == "" {
+		return
+	}
+	p, err := batchjob.Fetch(ctx, r.clients.admin, id)
+	switch {
+	case batchjob.IsNoSuchJob(err):
+	case err != nil:
+		diags.AddError("Cannot Read Rotation Job",
+			fmt.Sprintf("Before removing job %s the provider must know whether it still runs, and reading its status failed.%s Try again when MinIO is reachable.\n\n%v", id, r.clients.deniedNote(err), err))
+	case p.Status == batchjob.StatusRunning:
+		if err := r.clients.admin.CancelBatchJob(ctx, id); err != nil && !batchjob.IsNoSuchJob(err) {
+			diags.AddError("Cannot Cancel Rotation Job",
+				fmt.Sprintf("Job %s is still running and canceling it failed.%s Cancel it with `mc batch cancel ALIAS %s`, or try again.\n\n%v", id, r.clients.deniedNote(err), id, err))
+			return
+		}
+		diags.Append(r.canceledWarning(ctx, state, id, p)...)
+	}
+}
+
 // canceledWarning says what a destroy left undone: the job's count, and
 // the versions in scope still not on the target key, counted afresh.
-func (r *batchKeyrotateResource) canceledWarning(ctx context.Context, state batchKeyrotateModel, p batchjob.Progress) diag.Diagnostics {
+func (r *batchKeyrotateResource) canceledWarning(ctx context.Context, state batchKeyrotateModel, id string, p batchjob.Progress) diag.Diagnostics {
 	var diags diag.Diagnostics
 	spec, b := state.spec(ctx)
 	left := "The versions it did not reach stay under their old key."
@@ -233,7 +262,7 @@ func (r *batchKeyrotateResource) canceledWarning(ctx context.Context, state batc
 		}
 	}
 	diags.AddWarning("Rotation Job Canceled",
-		fmt.Sprintf("Job %s was still running and was canceled after rotating %d objects. %s They remain readable; apply a rotation again to finish the work.", state.ID.ValueString(), p.Objects, left))
+		fmt.Sprintf("Job %s was still running and was canceled after rotating %d objects. %s They remain readable; apply a rotation again to finish the work.", id, p.Objects, left))
 	return diags
 }
 
@@ -247,10 +276,14 @@ func (r *batchKeyrotateResource) ImportState(ctx context.Context, req resource.I
 			fmt.Sprintf("%q is not a keyrotate job ID. Import takes the ID `mc batch list ALIAS` shows, such as keyrotate-Qsk1r9YBkAuwZtMB5Sq4:0.", id))
 		return
 	}
-	doc, err := r.clients.admin.DescribeBatchJob(ctx, id)
+	group, ok := r.clients.sites(ctx, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	from, doc, err := describeOnAnySite(ctx, group, id)
 	if err != nil {
-		detail := fmt.Sprintf("MinIO could not describe job %s. It may not exist, or it finished more than about 3 days ago and was purged.\n\n%v", id, err)
-		if note := r.clients.deniedNote(err); note != "" {
+		detail := fmt.Sprintf("MinIO could not describe job %s%s. It may not exist, or it finished more than about 3 days ago and was purged.\n\n%v", id, onWhichSites(group), err)
+		if note := from.deniedNote(err); note != "" {
 			detail = fmt.Sprintf("MinIO could not describe job %s.%s\n\n%v", id, note, err)
 		}
 		resp.Diagnostics.AddError("Cannot Import Rotation Job", detail)
@@ -261,9 +294,9 @@ func (r *batchKeyrotateResource) ImportState(ctx context.Context, req resource.I
 		resp.Diagnostics.AddError("Cannot Import Rotation Job", fmt.Sprintf("The stored definition of job %s could not be read.\n\n%v", id, err))
 		return
 	}
-	p, err := batchjob.Fetch(ctx, r.clients.admin, id)
+	p, err := batchjob.Fetch(ctx, from.admin, id)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot Import Rotation Job", fmt.Sprintf("Reading the status of job %s failed.%s\n\n%v", id, r.clients.deniedNote(err), err))
+		resp.Diagnostics.AddError("Cannot Import Rotation Job", fmt.Sprintf("Reading the status of job %s failed.%s\n\n%v", id, from.deniedNote(err), err))
 		return
 	}
 	m := batchKeyrotateModel{
@@ -275,11 +308,15 @@ func (r *batchKeyrotateResource) ImportState(ctx context.Context, req resource.I
 		},
 		Triggers: types.MapNull(types.StringType),
 		Attempts: types.Int64Value(1),
-		User:     types.StringValue(r.clients.jobUser(ctx, id)),
+		User:     types.StringValue(from.jobUser(ctx, id)),
+		Sites:    types.ListValueMust(types.ObjectType{AttrTypes: siteStateAttrTypes()}, nil),
 	}
 	m.Timeouts.Object = types.ObjectNull(keyrotateBlockTypes()["timeouts"])
 	resp.Diagnostics.Append(m.setSpec(ctx, spec)...)
 	m.setProgress(p)
+	if len(group) > 1 {
+		r.importSites(ctx, from, group, spec, p, &m, &resp.Diagnostics)
+	}
 	shown, _ := keyrotate.EncodeRedacted(spec)
 	m.JobYAML = types.StringValue(string(shown))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

@@ -134,6 +134,7 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"versions_unencrypted": verifiedInt("Data versions in scope without encryption. A rotation never encrypts plaintext (nor SSE-C), so these stay as they are."),
 			"versions_sse_s3":      verifiedInt("SSE-S3 data versions in scope under an `sse-kms` target: the server counts them as rotated but cannot move them to a KMS key."),
 			"verified_at":          verifiedString("When the versions were last counted (RFC 3339); null with `verify = false`."),
+			"sites":                sitesAttribute(),
 		},
 		Blocks: map[string]schema.Block{
 			"encryption": schema.SingleNestedBlock{

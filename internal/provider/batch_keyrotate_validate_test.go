@@ -56,6 +56,7 @@ func (p parts) model(t *testing.T) batchKeyrotateModel {
 	m.Notify = block("notify", p.notify, p.notify == nil)
 	m.Retry = block("retry", p.retry, p.retry == nil)
 	m.Timeouts.Object = types.ObjectNull(keyrotateBlockTypes()["timeouts"])
+	m.Sites = types.ListNull(types.ObjectType{AttrTypes: siteStateAttrTypes()})
 	if diags.HasError() {
 		t.Fatalf("building the model: %v", diags)
 	}

@@ -102,7 +102,7 @@ func planDrift(ctx context.Context, state batchKeyrotateModel, resp *resource.Mo
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("versions_pending"))
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("versions_pending"), types.Int64Unknown())...)
 	resp.Diagnostics.AddAttributeWarning(path.Root("versions_pending"), "Versions Not On The Target Key",
-		fmt.Sprintf("%d data versions under %s/%s in this rotation's scope are not under %s (counted at %s): written later under another key, "+
+		fmt.Sprintf("%d data versions under %s/%s in this rotation's scope are not under %s%s (counted at %s): written later under another key, "+
 			"or restored from a backup. The plan replaces the rotation to move them; rotation is idempotent.",
-			pending.ValueInt64(), spec.Bucket, spec.Prefix, targetName(spec.Encryption), state.VerifiedAt.ValueString()))
+			pending.ValueInt64(), spec.Bucket, spec.Prefix, targetName(spec.Encryption), pendingBySite(ctx, state), state.VerifiedAt.ValueString()))
 }

@@ -26,6 +26,18 @@ type clients struct {
 	redundancyOnce sync.Once
 	// version is the provider's, for rotation reports.
 	version string
+
+	// siteEndpoints are the provider's site_endpoints (or the variable's),
+	// by site name; siteEndpointsFrom names which of the two set them.
+	siteEndpoints     map[string]string
+	siteEndpointsFrom string
+	// group is the deployments the provider reaches, found once per
+	// provider instance (see sites.go).
+	groupMu sync.Mutex
+	group   []*site
+	// site names this deployment in messages when it is one site of a
+	// group; empty for the provider's own deployment.
+	site string
 }
 
 func newClients(r conn.Resolved) (*clients, error) {

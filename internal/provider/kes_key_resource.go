@@ -36,12 +36,15 @@ type kesKeyResource struct {
 func NewKESKeyResource() resource.Resource { return &kesKeyResource{} }
 
 type kesKeyModel struct {
-	ID           types.String   `tfsdk:"id"`
-	Name         types.String   `tfsdk:"name"`
-	AllowDestroy types.Bool     `tfsdk:"allow_destroy"`
-	CreatedAt    types.String   `tfsdk:"created_at"`
-	CreatedBy    types.String   `tfsdk:"created_by"`
-	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+	ID           types.String `tfsdk:"id"`
+	Name         types.String `tfsdk:"name"`
+	AllowDestroy types.Bool   `tfsdk:"allow_destroy"`
+	// OutsideReplicasChecked lets a deletion past bucket replication
+	// targets outside the site-replication group.
+	OutsideReplicasChecked types.Bool     `tfsdk:"outside_replicas_checked"`
+	CreatedAt              types.String   `tfsdk:"created_at"`
+	CreatedBy              types.String   `tfsdk:"created_by"`
+	Timeouts               timeouts.Value `tfsdk:"timeouts"`
 }
 
 // defaultKESKeyDeleteTimeout bounds the usage check before a deletion.
@@ -64,8 +67,11 @@ func (r *kesKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"exists: destroy refuses unless `allow_destroy = true`, and even then deletes the key only after checking that nothing in MinIO still uses it. " +
 			"That check (the one `minio_kms_key_usage` runs) lists every version of every bucket the provider's credentials can list and reads each bucket's " +
 			"default encryption: one versioned listing of the whole deployment (1,000 versions a request, plus one or two requests per bucket), bounded by " +
-			"`timeouts.delete`. Any version sealed under the key, any bucket whose default encryption names it, or the key being MinIO's KMS default key " +
-			"refuses the destroy, naming the buckets and their counts, and deletes nothing; so does a check that fails or runs out of time. " +
+			"`timeouts.delete`. " + keyUsageSitesDoc + " Any version sealed under the key on any site, any bucket whose default encryption names it, or the key being " +
+			"a site's KMS default key refuses the destroy, naming the sites, buckets and their counts, and deletes nothing; so does a check that fails, or " +
+			"cannot reach a site, or runs out of time. A bucket replicated to a deployment outside the group (outside any group, to any deployment) refuses it " +
+			"too, naming the target: the copies there are sealed by that deployment's own KMS under the key's name, which the check cannot list. Once those " +
+			"have been checked elsewhere, `outside_replicas_checked = true` lets the destroy past them, and past nothing else. " +
 			keyUsageBlindSpots + " " +
 			"A key deleted outside Terraform drops out of state, and the next plan creates " +
 			"a **new** key of the same name, which cannot decrypt what the old one sealed.",
@@ -79,7 +85,15 @@ func (r *kesKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"allow_destroy": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "Allow destroy to delete the key. Default false: objects may still be sealed under it, and deleting it makes them unreadable for good. " +
-					"With true, destroy first checks every bucket and still refuses while anything it can see uses the key.",
+					"With true, destroy first checks every bucket of every site and still refuses while anything it can see uses the key.",
+			},
+			"outside_replicas_checked": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "Your assertion that every deployment the provider lists as a bucket replication target outside the site-replication group " +
+					"(for a deployment in no group: every bucket replication target) has been checked and no longer needs this key. Their replicas are sealed by " +
+					"that deployment's own KMS under the key's name, which the destroy check cannot list, so by default (false) such a target refuses the destroy, " +
+					"naming it. With true, destroy goes ahead past those targets only, naming them in a warning: any use found on a site of the group still " +
+					"refuses it, and it has no effect without `allow_destroy = true`. Like `allow_destroy`, it is read from state: apply it before destroying.",
 			},
 			"created_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When KES created the key (RFC 3339).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
@@ -141,6 +155,9 @@ func (r *kesKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() || !kesConfigured(r.clients, "minio_kes_key", &resp.Diagnostics) {
 		return
 	}
+	if m.OutsideReplicasChecked.IsNull() { // state written before the argument existed
+		m.OutsideReplicasChecked = types.BoolValue(false)
+	}
 	err := r.describe(ctx, &m)
 	switch {
 	case errors.Is(err, kes.ErrKeyNotFound):
@@ -179,8 +196,8 @@ func (r *kesKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 				"use `terraform state rm`.", name))
 		return
 	}
-	// Never delete on doubt: the key goes only after a complete check
-	// found nothing in MinIO that uses it.
+	// Never delete on doubt: the key goes only after a complete check of
+	// every site found nothing that uses it.
 	timeout, d := m.Timeouts.Delete(ctx, defaultKESKeyDeleteTimeout)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
@@ -189,15 +206,18 @@ func (r *kesKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	tflog.Info(ctx, "checking that nothing in MinIO uses the key before deleting it", map[string]any{"key": name, "timeout": timeout.String()})
-	rep, ok := r.clients.keyUsage(ctx, name,
-		fmt.Sprintf("Key %q was not deleted: the check of what still uses it did not finish, and the provider does not delete a key it could not check.", name),
+	rep, ok := r.clients.keyUsageSites(ctx, name,
+		func(onSite string) string {
+			return fmt.Sprintf("Key %q was not deleted: the check of what still uses it did not finish%s, and the provider does not delete a key it could not check.", name, onSite)
+		},
 		fmt.Sprintf("The delete timeout is %s: raise it in the resource's timeouts block (timeouts { delete = \"2h\" }), apply, then destroy again.", timeout),
 		&resp.Diagnostics)
 	if !ok {
 		return
 	}
-	if rep.InUse() {
-		resp.Diagnostics.AddError("Key In Use", keyInUseDetail(rep))
+	verdict := keyRetireVerdict(rep, m.OutsideReplicasChecked.ValueBool())
+	if verdict.HasError() {
+		resp.Diagnostics.Append(verdict...)
 		return
 	}
 	if err := r.clients.kes.Client.DeleteKey(ctx, name); err != nil && !errors.Is(err, kes.ErrKeyNotFound) {
@@ -205,14 +225,16 @@ func (r *kesKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 			resp.Diagnostics.AddError("Cannot Delete KES Key",
 				fmt.Sprintf("Deleting key %q from KES failed. Check that the identity may delete keys (/v1/key/delete/*).\n\n%v", name, err))
 		}
+		return
 	}
+	resp.Diagnostics.Append(verdict...) // the outside targets taken as checked
 }
 
 func (r *kesKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !kesConfigured(r.clients, "minio_kes_key", &resp.Diagnostics) {
 		return
 	}
-	m := kesKeyModel{Name: types.StringValue(req.ID), AllowDestroy: types.BoolValue(false),
+	m := kesKeyModel{Name: types.StringValue(req.ID), AllowDestroy: types.BoolValue(false), OutsideReplicasChecked: types.BoolValue(false),
 		Timeouts: timeouts.Value{Object: types.ObjectNull(kesKeyTimeoutsType)}}
 	if err := r.describe(ctx, &m); err != nil {
 		if !r.clients.explainKES(err, fmt.Sprintf("Key %q was not imported.", req.ID), conn.KESDescribeKey, &resp.Diagnostics) {

@@ -1,19 +1,16 @@
 package provider
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/minio/minio-go/v7"
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/conn"
@@ -33,12 +30,15 @@ type kmsKeyUsageDataSource struct {
 func NewKMSKeyUsageDataSource() datasource.DataSource { return &kmsKeyUsageDataSource{} }
 
 type kmsKeyUsageModel struct {
-	Key             types.String      `tfsdk:"key"`
-	Buckets         []kmsKeyUsageItem `tfsdk:"buckets"`
-	Versions        types.Int64       `tfsdk:"versions"`
-	Bytes           types.Int64       `tfsdk:"bytes"`
-	BucketsScanned  types.Int64       `tfsdk:"buckets_scanned"`
-	MinIODefaultKey types.Bool        `tfsdk:"minio_default_key"`
+	Key             types.String        `tfsdk:"key"`
+	Buckets         []kmsKeyUsageItem   `tfsdk:"buckets"`
+	Versions        types.Int64         `tfsdk:"versions"`
+	Bytes           types.Int64         `tfsdk:"bytes"`
+	BucketsScanned  types.Int64         `tfsdk:"buckets_scanned"`
+	MinIODefaultKey types.Bool          `tfsdk:"minio_default_key"`
+	InUse           types.Bool          `tfsdk:"in_use"`
+	Sites           []kmsKeyUsageSite   `tfsdk:"sites"`
+	OutsideTargets  []kmsKeyUsageTarget `tfsdk:"outside_targets"`
 }
 
 type kmsKeyUsageItem struct {
@@ -48,12 +48,42 @@ type kmsKeyUsageItem struct {
 	DefaultNamesKey types.Bool   `tfsdk:"default_names_key"`
 }
 
+// kmsKeyUsageSite is one site's part of the answer.
+type kmsKeyUsageSite struct {
+	Name           types.String      `tfsdk:"name"`
+	Endpoint       types.String      `tfsdk:"endpoint"`
+	Versions       types.Int64       `tfsdk:"versions"`
+	Bytes          types.Int64       `tfsdk:"bytes"`
+	Buckets        []kmsKeyUsageItem `tfsdk:"buckets"`
+	BucketsScanned types.Int64       `tfsdk:"buckets_scanned"`
+	ServerDefault  types.Bool        `tfsdk:"server_default"`
+	InUse          types.Bool        `tfsdk:"in_use"`
+}
+
+// kmsKeyUsageTarget is a bucket replication target outside the group.
+type kmsKeyUsageTarget struct {
+	Bucket       types.String   `tfsdk:"bucket"`
+	Endpoint     types.String   `tfsdk:"endpoint"`
+	TargetBucket types.String   `tfsdk:"target_bucket"`
+	ARN          types.String   `tfsdk:"arn"`
+	Sites        []types.String `tfsdk:"sites"`
+	Description  types.String   `tfsdk:"description"`
+}
+
 // keyUsageBlindSpots is what every scan cannot see, for the documentation
 // of the data source and of minio_kes_key.
 const keyUsageBlindSpots = "It cannot see buckets the credentials cannot list (give them `s3:ListAllMyBuckets`, and `s3:ListBucketVersions` and " +
 	"`s3:GetEncryptionConfiguration` on every bucket: a bucket it lists but may not read fails the check rather than being skipped), " +
 	"objects written after the listing, SSE-S3 objects sealed under a key that was MinIO's default key when they were written (the listing shows no key " +
-	"for SSE-S3), nor anything outside this MinIO that uses the key through the same KES (other deployments, replication targets, applications)."
+	"for SSE-S3), what a bucket replication target holds (it is named, not counted: its copies are sealed by that deployment's own KMS under the key's name), " +
+	"nor anything else that uses the key through the same KES (deployments that replicate into this one, unrelated deployments, applications)."
+
+// keyUsageSitesDoc says how the check covers a site-replication group.
+const keyUsageSitesDoc = "Under site replication every site holds and seals its own copy of each version, and a keyrotate job re-seals only the site it " +
+	"runs on: the check finds the sites itself (`admin:SiteReplicationInfo`; the provider's `site_endpoints` says where to reach them from here) and " +
+	"checks every one of them at once, with its versions, its bucket defaults and its own KMS default key. It also lists each site's bucket " +
+	"replication targets outside the group (`admin:GetBucketTarget`; outside any group, every target). A site that cannot be reached, or any " +
+	"step that fails on any site, fails the check, naming the site."
 
 func (d *kmsKeyUsageDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_kms_key_usage"
@@ -67,31 +97,71 @@ func (d *kmsKeyUsageDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 	count := func(doc string) schema.Int64Attribute {
 		return schema.Int64Attribute{Computed: true, MarkdownDescription: doc}
 	}
+	str := func(doc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: doc}
+	}
+	buckets := func(doc string) schema.ListNestedAttribute {
+		return schema.ListNestedAttribute{Computed: true, MarkdownDescription: doc,
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"bucket":   str("Bucket name."),
+				"versions": count("Data versions sealed under the key, noncurrent ones included (delete markers hold no data)."),
+				"bytes":    count("Their content bytes."),
+				"default_names_key": schema.BoolAttribute{Computed: true,
+					MarkdownDescription: "The bucket's default encryption is SSE-KMS with this key: objects written to it without explicit encryption are sealed under the key."},
+			}},
+		}
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "What in MinIO still depends on a KMS key: the object versions sealed under it and the buckets whose default encryption names it, " +
-			"bucket by bucket. For a `precondition` before retiring a key, or a policy. It runs the check `minio_kes_key` runs before it deletes a key " +
+			"bucket by bucket and site by site. For a `precondition` before retiring a key, or a policy. It runs the check `minio_kes_key` runs before it deletes a key " +
 			"with `allow_destroy = true`. Its cost is one versioned listing of every bucket the credentials can list (1,000 versions a request, " +
-			"no request per object, plus one or two requests per bucket), at every plan and refresh. " + keyUsageBlindSpots,
+			"no request per object, plus one or two requests per bucket), on every site, at every plan and refresh. " + keyUsageSitesDoc + " " + keyUsageBlindSpots,
 		Attributes: map[string]schema.Attribute{
 			"key": schema.StringAttribute{Required: true,
 				Validators:          []validator.String{kesKeyNameValidator{}},
 				MarkdownDescription: "KMS key name, as MinIO and KES know it: " + keyrotate.KeyNameRule + "."},
-			"buckets": schema.ListNestedAttribute{Computed: true,
-				MarkdownDescription: "The buckets that depend on the key, by name: those holding versions under it or whose default encryption names it. Empty when none does.",
+			"buckets": buckets("The buckets that depend on the key on any site, by name: those holding versions under it or whose default encryption names it. " +
+				"Under site replication a bucket's counts add up over the sites (each site holds and seals its own copies; `sites` has them apart), and " +
+				"`default_names_key` is true when its default names the key on any site. Empty when none does."),
+			"versions": count("Data versions sealed under the key in all buckets of every site: what deleting the key would make unreadable for good. " +
+				"Under site replication each site's copy of a version counts, since each is sealed, and lost, on its own."),
+			"bytes":           count("Their content bytes, over every site."),
+			"buckets_scanned": count("Buckets listed completely, whether they use the key or not, added up over the sites."),
+			"minio_default_key": schema.BoolAttribute{Computed: true,
+				MarkdownDescription: "The key is the KMS default key (`MINIO_KMS_KES_KEY_NAME`) of MinIO, or of any site of its group: SSE-S3 objects, buckets with SSE-S3 default encryption and " +
+					"MinIO's own encrypted configuration depend on it, which no listing can count. `minio_kes_key` never deletes it."},
+			"in_use": schema.BoolAttribute{Computed: true,
+				MarkdownDescription: "Anything on any site depends on the key: a version sealed under it, a bucket default naming it, or it being a site's KMS default key. " +
+					"`outside_targets` do not count here, since nothing of theirs is listed: check them apart."},
+			"sites": schema.ListNestedAttribute{Computed: true,
+				MarkdownDescription: "The check of each deployment, the provider's own first, then the other sites of its site-replication group by name. " +
+					"One element, with an empty `name`, for a deployment in no group.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"bucket":   schema.StringAttribute{Computed: true, MarkdownDescription: "Bucket name."},
-					"versions": count("Data versions sealed under the key, noncurrent ones included (delete markers hold no data)."),
-					"bytes":    count("Their content bytes."),
-					"default_names_key": schema.BoolAttribute{Computed: true,
-						MarkdownDescription: "The bucket's default encryption is SSE-KMS with this key: objects written to it without explicit encryption are sealed under the key."},
+					"name":            str("The site's name in its site-replication group (`site-b`); empty for a deployment in no group."),
+					"endpoint":        str("The URL the group knows the site by (the provider may reach it at another address, `site_endpoints`); for a deployment in no group, the provider's endpoint."),
+					"versions":        count("Data versions sealed under the key on this site, noncurrent ones included."),
+					"bytes":           count("Their content bytes."),
+					"buckets":         buckets("The site's buckets that depend on the key, by name."),
+					"buckets_scanned": count("The site's buckets listed completely."),
+					"server_default": schema.BoolAttribute{Computed: true,
+						MarkdownDescription: "The key is this site's KMS default key (`MINIO_KMS_KES_KEY_NAME`)."},
+					"in_use": schema.BoolAttribute{Computed: true, MarkdownDescription: "Anything on this site depends on the key."},
 				}},
 			},
-			"versions":        count("Data versions sealed under the key in all buckets: what deleting the key would make unreadable for good."),
-			"bytes":           count("Their content bytes."),
-			"buckets_scanned": count("Buckets listed completely, whether they use the key or not."),
-			"minio_default_key": schema.BoolAttribute{Computed: true,
-				MarkdownDescription: "The key is MinIO's KMS default key (`MINIO_KMS_KES_KEY_NAME`): SSE-S3 objects, buckets with SSE-S3 default encryption and " +
-					"MinIO's own encrypted configuration depend on it, which no listing can count. `minio_kes_key` never deletes it."},
+			"outside_targets": schema.ListNestedAttribute{Computed: true,
+				MarkdownDescription: "The bucket replication targets of any site that are not sites of its group (outside any group, every bucket replication target): " +
+					"deployments holding copies of a bucket's objects, sealed by their own KMS under the key's name, which this check cannot list. Whether they still " +
+					"need the key has to be checked there. Site replication's own targets are left out. Each target once, in site order; empty when there is none.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"bucket":        str("The replicated (source) bucket."),
+					"endpoint":      str("The target deployment's URL, as `mc admin bucket remote ls` shows it."),
+					"target_bucket": str("The bucket at the target that receives the copies."),
+					"arn":           str("The replication target's ARN on the first site listing it."),
+					"sites": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+						MarkdownDescription: "The sites that replicate the bucket to this target (an empty name for a deployment in no group)."},
+					"description": str("The target in one line, as `minio_kes_key` names it when it refuses a destroy."),
+				}},
+			},
 		},
 	}
 }
@@ -103,60 +173,48 @@ func (d *kmsKeyUsageDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	key := m.Key.ValueString()
-	rep, ok := d.clients.keyUsage(ctx, key, fmt.Sprintf("The usage of key %q was not read.", key), "", &resp.Diagnostics)
+	rep, ok := d.clients.keyUsageSites(ctx, key, func(onSite string) string {
+		return fmt.Sprintf("The usage of key %q was not read%s.", key, onSite)
+	}, "", &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	m.Buckets = make([]kmsKeyUsageItem, 0, len(rep.Buckets))
-	for _, b := range rep.Buckets {
-		m.Buckets = append(m.Buckets, kmsKeyUsageItem{Bucket: types.StringValue(b.Name), Versions: types.Int64Value(b.Versions),
-			Bytes: types.Int64Value(b.Bytes), DefaultNamesKey: types.BoolValue(b.DefaultNamesKey)})
+	m.Buckets = usageItems(rep.Buckets())
+	m.Versions = types.Int64Value(rep.Versions())
+	m.Bytes = types.Int64Value(rep.Bytes())
+	m.BucketsScanned = types.Int64Value(int64(rep.BucketsScanned()))
+	m.MinIODefaultKey = types.BoolValue(rep.ServerDefault())
+	m.InUse = types.BoolValue(rep.InUse())
+	m.Sites = make([]kmsKeyUsageSite, 0, len(rep.Sites))
+	for _, s := range rep.Sites {
+		endpoint := s.Site.Endpoint
+		if endpoint == "" && s.Site.Name == "" {
+			endpoint = d.clients.s3.EndpointURL().String()
+		}
+		m.Sites = append(m.Sites, kmsKeyUsageSite{Name: types.StringValue(s.Site.Name), Endpoint: types.StringValue(endpoint),
+			Versions: types.Int64Value(s.Versions), Bytes: types.Int64Value(s.Bytes), Buckets: usageItems(s.Buckets),
+			BucketsScanned: types.Int64Value(int64(s.BucketsScanned)), ServerDefault: types.BoolValue(s.ServerDefault),
+			InUse: types.BoolValue(s.Report.InUse())})
 	}
-	m.Versions = types.Int64Value(rep.Versions)
-	m.Bytes = types.Int64Value(rep.Bytes)
-	m.BucketsScanned = types.Int64Value(int64(rep.BucketsScanned))
-	m.MinIODefaultKey = types.BoolValue(rep.ServerDefault)
+	m.OutsideTargets = make([]kmsKeyUsageTarget, 0)
+	for _, t := range rep.Targets() {
+		names := make([]types.String, len(t.Sites))
+		for i, n := range t.Sites {
+			names[i] = types.StringValue(n)
+		}
+		m.OutsideTargets = append(m.OutsideTargets, kmsKeyUsageTarget{Bucket: types.StringValue(t.Bucket), Endpoint: types.StringValue(t.Endpoint),
+			TargetBucket: types.StringValue(t.TargetBucket), ARN: types.StringValue(t.ARN), Sites: names, Description: types.StringValue(t.String())})
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// keyUsage asks MinIO for its KMS default key, then runs usage.Scan for
-// key, logging its progress. On failure it adds an error that starts with
-// consequence (what was not done) and reports false: a scan that did not
-// finish never counts as "unused". timeoutAdvice is said when ctx ran out.
-func (c *clients) keyUsage(ctx context.Context, key, consequence, timeoutAdvice string, diags *diag.Diagnostics) (usage.Report, bool) {
-	def, err := usage.ServerDefaultKey(ctx, c.admin)
-	switch {
-	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
-		c.keyUsageFailure(key, usage.Report{Key: key}, &usage.Error{Doing: "asking MinIO which key is its KMS default key", Err: cmp.Or(ctx.Err(), err)}, consequence, timeoutAdvice, diags)
-		return usage.Report{}, false
-	case err != nil:
-		if !c.explain(err, consequence, diags) {
-			diags.AddError("Cannot Check Key Usage", consequence+" Before anything else the check asks MinIO which key is its KMS default key "+
-				"(the one SSE-S3 objects depend on), and that failed. Check that the credentials may read MinIO's KMS status (kms:Status).\n\n"+err.Error())
-		}
-		return usage.Report{}, false
+func usageItems(bs []usage.Bucket) []kmsKeyUsageItem {
+	out := make([]kmsKeyUsageItem, 0, len(bs))
+	for _, b := range bs {
+		out = append(out, kmsKeyUsageItem{Bucket: types.StringValue(b.Name), Versions: types.Int64Value(b.Versions),
+			Bytes: types.Int64Value(b.Bytes), DefaultNamesKey: types.BoolValue(b.DefaultNamesKey)})
 	}
-	began := time.Now()
-	var lastLog time.Time
-	rep, err := usage.Scan(ctx, c.s3, key, usage.Options{ServerDefaultKey: def, Progress: func(p usage.Progress) {
-		if time.Since(lastLog) < time.Second && p.BucketsDone < p.BucketsTotal {
-			return
-		}
-		lastLog = time.Now()
-		tflog.Info(ctx, "checking what still uses the KMS key", map[string]any{"key": key, "buckets_done": p.BucketsDone,
-			"buckets_total": p.BucketsTotal, "bucket": p.Bucket, "versions_seen": p.VersionsSeen})
-	}})
-	fields := map[string]any{"key": key, "buckets_scanned": rep.BucketsScanned, "versions_seen": rep.VersionsSeen,
-		"buckets_using_key": len(rep.Buckets), "versions_under_key": rep.Versions, "minio_default_key": rep.ServerDefault,
-		"seconds": time.Since(began).Seconds()}
-	if err != nil {
-		fields["error"] = err.Error()
-		tflog.Warn(ctx, "the KMS key usage check did not finish", fields)
-		c.keyUsageFailure(key, rep, err, consequence, timeoutAdvice, diags)
-		return rep, false
-	}
-	tflog.Info(ctx, "KMS key usage checked", fields)
-	return rep, true
+	return out
 }
 
 func prefixed(sep, s string) string {
@@ -198,6 +256,9 @@ func (c *clients) keyUsageFailure(key string, partial usage.Report, err error, c
 			"the credentials can list, or it cannot tell what is sealed under %q: allow s3:ListBucket, s3:ListBucketVersions and s3:GetEncryptionConfiguration "+
 			"on every bucket (and s3:ListAllMyBuckets), or use credentials that may.%s\n\n%v", consequence, where, key, found, err))
 	case c.explain(err, consequence, diags):
+	case ue != nil && ue.Doing == usage.DoingDefaultKey:
+		diags.AddError("Cannot Check Key Usage", consequence+" Before anything else the check asks MinIO which key is its KMS default key "+
+			"(the one SSE-S3 objects depend on), and that failed. Check that the credentials may read MinIO's KMS status (kms:Status).\n\n"+ue.Err.Error())
 	default:
 		diags.AddError("Cannot Check Key Usage", fmt.Sprintf("%s The check failed while %s.%s\n\n%v", consequence, where, found, err))
 	}
@@ -243,10 +304,21 @@ func keyUsageLines(r usage.Report, limit int) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-// keyInUseDetail is the detail of a refused deletion.
+// keyInUseDetail is the detail of a refused deletion, for a deployment in
+// no site-replication group.
 func keyInUseDetail(r usage.Report) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Key %q was not deleted: deleting it would make what is sealed under it unreadable for good. ", r.Key)
+	b.WriteString(capitalized(usageWhat(r)) + ":\n")
+	b.WriteString(keyUsageLines(r, 10))
+	b.WriteString("\n\nTo retire the key: ")
+	b.WriteString(retireSteps(r.Versions > 0, r.DefaultBuckets() > 0, r.ServerDefault, false) + ", then destroy again. ")
+	fmt.Fprintf(&b, "The check listed every version of the %s the credentials can list (%s).", plural(r.BucketsScanned, "bucket"), plural(r.VersionsSeen, "listing entry"))
+	return b.String()
+}
+
+// usageWhat says in one clause what depends on the key in r.
+func usageWhat(r usage.Report) string {
 	var what []string
 	if r.Versions > 0 {
 		are := "are"
@@ -266,24 +338,31 @@ func keyInUseDetail(r usage.Report) string {
 	if r.ServerDefault {
 		what = append(what, "it is MinIO's KMS default key")
 	}
-	b.WriteString(capitalized(strings.Join(what, "; ")) + ":\n")
-	b.WriteString(keyUsageLines(r, 10))
-	b.WriteString("\n\nTo retire the key: ")
+	return strings.Join(what, "; ")
+}
+
+// retireSteps says what to do before a key can be retired: for versions
+// under it, bucket defaults naming it, it being MinIO's default key. With
+// perSite, the versions are to be rotated on each site named.
+func retireSteps(versions, defaults, serverDefault, perSite bool) string {
 	var steps []string
-	if r.Versions > 0 {
-		steps = append(steps, "rotate those versions to another key with minio_batch_keyrotate (one per bucket, with encryption { type = \"sse-kms\", key = \"NEW-KEY\" })")
+	if versions {
+		rotate := "rotate those versions to another key with minio_batch_keyrotate (one per bucket, with encryption { type = \"sse-kms\", key = \"NEW-KEY\" })"
+		if perSite {
+			rotate = "rotate those versions to another key on every site named (minio_batch_keyrotate, one per bucket, with encryption { type = \"sse-kms\", key = \"NEW-KEY\" }; " +
+				"a keyrotate job re-seals only the site it runs on)"
+		}
+		steps = append(steps, rotate)
 	}
-	if r.DefaultBuckets() > 0 {
+	if defaults {
 		steps = append(steps, "point those buckets' default encryption at another key with minio_bucket_encryption (or `mc encrypt set sse-kms NEW-KEY ALIAS/BUCKET`)")
 	}
-	if r.ServerDefault {
+	if serverDefault {
 		steps = append(steps, "point MinIO at another default key (MINIO_KMS_KES_KEY_NAME) and rotate its SSE-S3 objects; even then the provider does not delete "+
 			"the key it finds in use as MinIO's default, and SSE-S3 objects written before the change stay sealed under it, which no listing can tell: "+
 			"retire such a key by hand, if ever")
 	}
-	b.WriteString(strings.Join(steps, ", then ") + ", then destroy again. ")
-	fmt.Fprintf(&b, "The check listed every version of the %s the credentials can list (%s).", plural(r.BucketsScanned, "bucket"), plural(r.VersionsSeen, "listing entry"))
-	return b.String()
+	return strings.Join(steps, ", then ")
 }
 
 func countVersionBuckets(r usage.Report) int {

@@ -392,6 +392,19 @@ var minioDenials = map[string]denial{
 			return out
 		},
 	},
+	"admin:SiteReplicationInfo": {run: rotateFails(plainObjects(3), "", false),
+		also: []string{"whether it belongs to a site-replication group"}},
+	"admin:GetBucketTarget": {
+		// Not fatal for a rotation: the plan cannot say whether copies
+		// outside the group keep the old key, and says so.
+		run: func(t *testing.T, a *acc, c creds) string {
+			bucket, _ := a.kmsObjects(a.key(), 3)
+			w := newLPWorkspace(t, a, c, map[string]string{"main.tf": rotateConfig(bucket, a.key(), "")})
+			out := w.must(0, "plan", "-input=false")
+			mustSay(t, "the plan", out, "Warning: Cannot Read Bucket Replication Targets", "could not list the replication targets of bucket "+strconv.Quote(bucket))
+			return out
+		},
+	},
 	"kms:KeyStatus": {run: rotateFails(plainObjects(3), "", false)},
 	"kms:Status":    {run: readFails(keyUsageConfig), also: []string{"with data.minio_kms_key_usage.k"}},
 	"s3:ListBucket": {run: rotateFails(plainObjects(3), "", false)},

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -38,16 +39,17 @@ func New(version string) func() provider.Provider {
 }
 
 type providerModel struct {
-	Endpoint     types.String `tfsdk:"endpoint"`
-	AccessKey    types.String `tfsdk:"access_key"`
-	SecretKey    types.String `tfsdk:"secret_key"`
-	SessionToken types.String `tfsdk:"session_token"`
-	Region       types.String `tfsdk:"region"`
-	UseSSL       types.Bool   `tfsdk:"use_ssl"`
-	CAFile       types.String `tfsdk:"ca_file"`
-	CAPEM        types.String `tfsdk:"ca_pem"`
-	Insecure     types.Bool   `tfsdk:"insecure"`
-	KES          types.Object `tfsdk:"kes"`
+	Endpoint      types.String `tfsdk:"endpoint"`
+	AccessKey     types.String `tfsdk:"access_key"`
+	SecretKey     types.String `tfsdk:"secret_key"`
+	SessionToken  types.String `tfsdk:"session_token"`
+	Region        types.String `tfsdk:"region"`
+	UseSSL        types.Bool   `tfsdk:"use_ssl"`
+	CAFile        types.String `tfsdk:"ca_file"`
+	CAPEM         types.String `tfsdk:"ca_pem"`
+	Insecure      types.Bool   `tfsdk:"insecure"`
+	SiteEndpoints types.Map    `tfsdk:"site_endpoints"`
+	KES           types.Object `tfsdk:"kes"`
 }
 
 type kesModel struct {
@@ -127,6 +129,15 @@ func (p *minioProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Optional:            true,
 				MarkdownDescription: "Skip TLS certificate verification. Only for tests: anyone on the path can read the credentials." + envDoc("insecure"),
 			},
+			"site_endpoints": schema.MapAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				Validators:  []validator.Map{mapvalidator.SizeAtLeast(1), mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1)), mapvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+				MarkdownDescription: "Where this machine reaches the other sites of a site-replication group, by site name (`{ \"site-b\" = \"10.0.0.2:9000\" }`; " +
+					"`host:port` keeps the scheme of `endpoint`, a URL sets its own). The provider finds the sites itself, and reaches each at the endpoint the group knows it by; " +
+					"set this only where that address does not work from here (a runner outside the sites' network, a load balancer). The credentials and CA settings serve every site. " +
+					"A name the group does not have is an error. Read from `" + conn.SiteEndpointsEnv + "` (`site-b=host:port,site-c=https://host:port`) when not set.",
+			},
 		},
 		Blocks: map[string]schema.Block{
 			"kes": schema.SingleNestedBlock{
@@ -179,7 +190,7 @@ func (p *minioProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		v interface{ IsUnknown() bool }
 	}{{path.Root("endpoint"), m.Endpoint}, {path.Root("access_key"), m.AccessKey}, {path.Root("secret_key"), m.SecretKey},
 		{path.Root("session_token"), m.SessionToken}, {path.Root("region"), m.Region}, {path.Root("use_ssl"), m.UseSSL},
-		{path.Root("ca_file"), m.CAFile}, {path.Root("ca_pem"), m.CAPEM}, {path.Root("insecure"), m.Insecure}, {kes, m.KES},
+		{path.Root("ca_file"), m.CAFile}, {path.Root("ca_pem"), m.CAPEM}, {path.Root("insecure"), m.Insecure}, {path.Root("site_endpoints"), m.SiteEndpoints}, {kes, m.KES},
 		{kes.AtName("endpoint"), k.Endpoint}, {kes.AtName("api_key"), k.APIKey}, {kes.AtName("client_cert_file"), k.ClientCertFile},
 		{kes.AtName("client_key_file"), k.ClientKeyFile}, {kes.AtName("ca_file"), k.CAFile}, {kes.AtName("client_cert_pem"), k.ClientCertPEM},
 		{kes.AtName("client_key_pem"), k.ClientKeyPEM}, {kes.AtName("ca_pem"), k.CAPEM}, {kes.AtName("insecure"), k.Insecure}} {
@@ -208,6 +219,9 @@ func (p *minioProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		return
 	}
 	c.version = p.version
+	if c.siteEndpoints, c.siteEndpointsFrom = siteEndpointsOf(ctx, m.SiteEndpoints, resolved, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	if conn.KESConfigured(!m.KES.IsNull(), os.LookupEnv) {
 		var ks conn.KESSettings
 		if !m.KES.IsNull() {

@@ -40,6 +40,9 @@ type rotationOptions struct {
 	keptSays string
 	// via names the caller in the report: "resource" or "action".
 	via string
+	// site names the site of a site-replication group the options are
+	// for, in every line said; empty outside a group.
+	site string
 	// show, when set, also shows each step and report to the user (the
 	// action's progress events); every step is logged anyway.
 	show func(string)
@@ -47,10 +50,22 @@ type rotationOptions struct {
 
 // say logs a step of the rotation and shows it where the caller asked.
 func (o rotationOptions) say(ctx context.Context, msg string) {
+	if o.site != "" {
+		msg = "site " + o.site + ": " + msg
+	}
 	tflog.Info(ctx, msg)
 	if o.show != nil {
 		o.show(msg)
 	}
+}
+
+// display shows msg where the caller asked, naming the site; it is not
+// logged (the caller logs it with its fields).
+func (o rotationOptions) display(msg string) {
+	if o.site != "" {
+		msg = "site " + o.site + ": " + msg
+	}
+	o.show(msg)
 }
 
 // rotationResult is what a rotation did.
@@ -75,36 +90,93 @@ type rotationResult struct {
 	user     string // who started the job, from the server's job list
 	// report is the rotation's evidence (report.Report as JSON).
 	report string
+	// sites is every site's run under site replication, the provider's own
+	// first; nil outside a group.
+	sites []*siteRun
 }
 
-// rotate runs one rotation of spec. It reports false when no job was
-// started; diagnostics then say why.
+// rotate runs one rotation of spec, on every site of the provider's
+// site-replication group (rotation_sites.go). It reports false when no
+// job was started anywhere; diagnostics then say why. The result is the
+// provider's own site's, with every site's in sites.
 func (r *rotator) rotate(ctx context.Context, spec keyrotate.Spec, opts rotationOptions, diags *diag.Diagnostics) (rotationResult, bool) {
-	res := rotationResult{began: time.Now()}
+	began := time.Now()
 	jobYAML, err := keyrotate.Encode(spec)
 	if err != nil {
 		diags.AddError("Cannot Encode Rotation Job", "The job definition could not be encoded; this is a bug in the provider.\n\n"+err.Error())
-		return res, false
+		return rotationResult{began: began}, false
 	}
-	opts.say(ctx, fmt.Sprintf("checking bucket %q, the target key and the job's scope", spec.Bucket))
-	if !r.preflight(ctx, spec, diags) {
-		return res, false
+	group, ok := r.clients.sites(ctx, diags)
+	if !ok {
+		return rotationResult{began: began}, false
+	}
+	runs := newSiteRuns(group, opts)
+	opts.say(ctx, fmt.Sprintf("checking bucket %q, the target key and the job's scope%s", spec.Bucket, sitesLabel(runs)))
+	// Every site is checked before any job starts anywhere: a site that
+	// cannot be reached, or whose KMS cannot use the key, stops them all.
+	for _, run := range runs {
+		ok := run.r.preflight(ctx, spec, &run.diags)
+		run.flush(diags)
+		if !ok {
+			return rotationResult{began: began}, false
+		}
 	}
 	deadline, _ := ctx.Deadline()
-	counter := scan.NewCounter(scan.ScopeOf(spec), scan.Options{})
-	snap := r.takeSnapshot(ctx, opts, spec, deadline, counter.Add, diags)
-	if diags.HasError() {
-		return res, false
+	eachSite(runs, func(run *siteRun) { run.prepare(ctx, spec, deadline) })
+	defer closeSnapshots(runs)
+	failed := false
+	for _, run := range runs {
+		failed = failed || run.diags.HasError()
+		run.flush(diags)
 	}
-	if snap != nil {
-		defer snap.Close()
-		res.before = counter.Result()
-	} else {
-		res.before = r.countScope(ctx, spec)
+	if failed || !tagsCanBePutBack(runs, diags) {
+		return rotationResult{began: began}, false
 	}
-	warnNothingToRotate(spec, res.before, diags)
-	expected := expectedOf(res.before)
+	eachSite(runs, func(run *siteRun) { run.runJob(ctx, spec, string(jobYAML)) })
+	anyStarted := false
+	for _, run := range runs {
+		anyStarted = anyStarted || run.started()
+		run.flush(diags)
+	}
+	if !anyStarted {
+		return rotationResult{began: began}, false
+	}
+	for _, run := range runs {
+		if run.started() {
+			run.finish(ctx, spec)
+		}
+		run.flush(diags)
+	}
+	res := summarize(runs)
+	res.began = began
+	res.report = r.evidence(ctx, spec, opts.via, res)
+	return res, true
+}
 
+// summarize is the result of a rotation across runs: the provider's own
+// site's (else the first site that started a job), every site's in sites,
+// and the error of every site that did not complete.
+func summarize(runs []*siteRun) rotationResult {
+	if len(runs) == 1 {
+		return runs[0].res
+	}
+	res := runs[0].res
+	for _, run := range runs {
+		if run.started() {
+			res = run.res
+			break
+		}
+	}
+	res.sites = runs
+	res.err = joinSiteErrors(runs)
+	return res
+}
+
+// runJob starts the site's job and follows it to its end (or, without
+// waiting, until it is accepted).
+func (run *siteRun) runJob(ctx context.Context, spec keyrotate.Spec, jobYAML string) {
+	r, opts, res, diags := run.r, run.opts, &run.res, &run.diags
+	expected := expectedOf(res.before)
 	attempts := defaultJobAttempts
 	if spec.Retry.Attempts > 0 {
 		attempts = spec.Retry.Attempts
@@ -124,16 +196,16 @@ func (r *rotator) rotate(ctx context.Context, spec keyrotate.Spec, opts rotation
 		OnAttempt: reporter.started,
 	}
 	if opts.wait {
-		res.out, res.err = batchjob.Run(ctx, r.clients.admin, string(jobYAML), policy)
+		res.out, res.err = batchjob.Run(ctx, r.clients.admin, jobYAML, policy)
 	} else {
-		res.out, res.err = batchjob.Start(ctx, r.clients.admin, string(jobYAML), policy.Wait)
+		res.out, res.err = batchjob.Start(ctx, r.clients.admin, jobYAML, policy.Wait)
 	}
 	if res.out.JobID == "" {
 		if !r.clients.explain(res.err, "No job was started.", diags) {
 			diags.AddError("Cannot Start Rotation Job",
 				fmt.Sprintf("MinIO refused to start the keyrotate job for bucket %q. Check that the credentials may run batch jobs (admin:StartBatchJob).\n\n%v", spec.Bucket, res.err))
 		}
-		return res, false
+		return
 	}
 	for _, rep := range res.out.Replaced {
 		diags.AddWarning("Rotation Job Replaced",
@@ -141,24 +213,30 @@ func (r *rotator) rotate(ctx context.Context, spec keyrotate.Spec, opts rotation
 				"Rotation is idempotent: objects the first job rotated are rotated again harmlessly. Job IDs, oldest first: %s.",
 				rep.JobID, rep.Reason, count(rep.Progress.Objects, "object"), rep.Progress.ObjectsFailed, jobChain(res.out)))
 	}
+}
+
+// finish puts back what the site's job changed and verifies the site,
+// once every site's job has ended.
+func (run *siteRun) finish(ctx context.Context, spec keyrotate.Spec) {
+	r, opts, res, diags := run.r, run.opts, &run.res, &run.diags
 	running := res.out.Progress.Status == batchjob.StatusRunning
 	if running && opts.wait && opts.cancelUnfinished {
 		// The wait ended early (timeout, interrupt): ctx is done, but the
 		// job must stop and its side effects be undone all the same.
 		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultDeleteTimeout)
 		defer cancel()
-		ctx, running = cleanup, !r.cancelJob(cleanup, &res, diags)
+		ctx, running = cleanup, !r.cancelJob(cleanup, res, diags)
 	}
 	switch {
-	case snap == nil:
+	case run.snap == nil:
 	case running:
 		// Restoring now would race the job: the destroy of the tainted
 		// resource cancels it, then restores.
-		res.keepPending(snap, opts.keptSays)
+		res.keepPending(run.snap, opts.keptSays)
 	default:
 		// Failed or canceled jobs re-sealed some versions too.
 		opts.say(ctx, "putting back the tags and deleted objects the job changed")
-		r.restore(ctx, snap, opts.keptSays, &res, diags)
+		r.restore(ctx, run.snap, opts.keptSays, res, diags)
 	}
 	if opts.verify && res.out.Progress.Status == batchjob.StatusComplete {
 		opts.say(ctx, "counting every version in scope by key")
@@ -167,8 +245,6 @@ func (r *rotator) rotate(ctx context.Context, spec keyrotate.Spec, opts rotation
 		}
 	}
 	res.user = r.clients.jobUser(ctx, res.out.JobID)
-	res.report = r.evidence(ctx, spec, opts.via, res)
-	return res, true
 }
 
 // cancelJob cancels the job of res and reports whether it did.
@@ -212,7 +288,7 @@ func (p *progressReporter) report(cur batchjob.Progress) {
 		"objects_per_second": rate,
 	})
 	if p.opts.show != nil && p.liveOff {
-		p.opts.show(liveLine(batchjob.Live{Progress: cur, Rate: rate}, p.attempt, p.attempts))
+		p.opts.display(liveLine(batchjob.Live{Progress: cur, Rate: rate}, p.attempt, p.attempts))
 	}
 	p.prev = cur
 }
@@ -226,7 +302,7 @@ func (p *progressReporter) live(l batchjob.Live) {
 	})
 	if p.opts.show != nil && (time.Since(p.shown) >= showEvery || l.Status.Done()) {
 		p.shown = time.Now()
-		p.opts.show(liveLine(l, p.attempt, p.attempts))
+		p.opts.display(liveLine(l, p.attempt, p.attempts))
 	}
 }
 

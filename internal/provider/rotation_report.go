@@ -38,6 +38,15 @@ func (r *rotator) evidence(ctx context.Context, spec keyrotate.Spec, via string,
 	if res.verified != nil {
 		rep.Verify(res.verified, res.verifiedAt, res.verified.Pending(spec.Encryption).Versions)
 	}
+	for _, run := range res.sites {
+		sr := run.res
+		s := report.Site{Name: run.site.Name, Endpoint: siteEndpoint(run.site), Outcome: string(sr.out.Progress.Status),
+			Jobs: report.JobsOf(sr.out), Before: report.VersionsOf(sr.before), Restored: report.RestoredOf(sr.restored)}
+		if sr.verified != nil {
+			s.Verify(sr.verified, sr.verifiedAt, sr.verified.Pending(spec.Encryption).Versions)
+		}
+		rep.Sites = append(rep.Sites, s)
+	}
 	b, err := rep.JSON()
 	if err != nil {
 		tflog.Error(ctx, "could not encode the rotation's report", map[string]any{"error": err.Error()})

@@ -52,6 +52,25 @@ type Report struct {
 	// After is.
 	Verification *Verification `json:"verification"`
 	Software     Software      `json:"software"`
+	// Sites is every site's part under site replication, where a job
+	// re-seals its own site only and the rotation runs one job per site;
+	// the fields above are then the provider's own site's. Absent outside
+	// a group.
+	Sites []Site `json:"sites,omitempty"`
+}
+
+// Site is one site's part of a rotation across a site-replication group.
+type Site struct {
+	Name     string `json:"name"`
+	Endpoint string `json:"endpoint"`
+	// Outcome is the site's last job's status; empty when no job started
+	// there.
+	Outcome      string        `json:"outcome"`
+	Jobs         []Job         `json:"jobs"`
+	Before       *Versions     `json:"before"`
+	After        *Versions     `json:"after"`
+	Restored     *Restored     `json:"restored"`
+	Verification *Verification `json:"verification"`
 }
 
 // Target is the encryption the job moves the scope to.
@@ -160,11 +179,20 @@ func RestoredOf(r *preserve.Result) *Restored {
 
 // Verify fills After and Verification from the scan after the job.
 func (r *Report) Verify(after *scan.Result, at time.Time, pending int64) {
+	r.After, r.Verification = verified(after, at, pending)
+}
+
+// Verify fills the site's After and Verification from its scan after the
+// job.
+func (s *Site) Verify(after *scan.Result, at time.Time, pending int64) {
+	s.After, s.Verification = verified(after, at, pending)
+}
+
+func verified(after *scan.Result, at time.Time, pending int64) (*Versions, *Verification) {
 	if after == nil {
-		return
+		return nil, nil
 	}
-	r.After = VersionsOf(after)
-	r.Verification = &Verification{VerifiedAt: at.UTC(), Pending: pending, Unencrypted: after.Unencrypted.Versions, SSES3: after.SSES3.Versions}
+	return VersionsOf(after), &Verification{VerifiedAt: at.UTC(), Pending: pending, Unencrypted: after.Unencrypted.Versions, SSES3: after.SSES3.Versions}
 }
 
 // JSON is the report, indented for people.

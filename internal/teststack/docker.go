@@ -26,10 +26,11 @@ const (
 // dockerBackend runs KES and MinIO as containers of locally built images
 // on a private network; only 127.0.0.1 ports are published.
 type dockerBackend struct {
-	id     string
-	detach bool
-	logf   func(string, ...any)
-	stack  *Stack
+	id         string
+	detach     bool
+	logf       func(string, ...any)
+	stack      *Stack // the stack whose KES this is
+	minioImage string
 }
 
 func docker(ctx context.Context, args ...string) (string, error) {
@@ -50,14 +51,13 @@ func (d *dockerBackend) labels() []string {
 	}
 }
 
-func (d *dockerBackend) kesName() string       { return d.id + "-kes" }
-func (d *dockerBackend) nodeName(i int) string { return nodeHosts(d.id, i+1)[i] }
+func (d *dockerBackend) kesName() string { return d.id + "-kes" }
 
 func (d *dockerBackend) start(ctx context.Context, s *Stack, m *material) error {
 	d.stack = s
 	ReapOrphans(ctx, d.logf)
-	minioImage, err := image(ctx, minioServer, "TEST_STACK_MINIO_IMAGE", d.logf)
-	if err != nil {
+	var err error
+	if d.minioImage, err = image(ctx, minioServer, "TEST_STACK_MINIO_IMAGE", d.logf); err != nil {
 		return err
 	}
 	kesImage, err := image(ctx, kesServer, "TEST_STACK_KES_IMAGE", d.logf)
@@ -67,10 +67,7 @@ func (d *dockerBackend) start(ctx context.Context, s *Stack, m *material) error 
 	if _, err := docker(ctx, append(append([]string{"network", "create"}, d.labels()...), d.id)...); err != nil {
 		return err
 	}
-	if err := d.startKES(ctx, s, m, kesImage); err != nil {
-		return err
-	}
-	return d.startMinIO(ctx, s, m, minioImage)
+	return d.startKES(ctx, s, m, kesImage)
 }
 
 func (d *dockerBackend) startKES(ctx context.Context, s *Stack, m *material, img string) error {
@@ -103,33 +100,42 @@ func (d *dockerBackend) startKES(ctx context.Context, s *Stack, m *material, img
 	return s.waitKES(ctx)
 }
 
-func (d *dockerBackend) startMinIO(ctx context.Context, s *Stack, m *material, img string) error {
-	hosts := nodeHosts(d.id, s.Nodes)
-	vols := drives(s, "/data", func(i int) string { return hosts[i] + ":9000" }, func(int) string { return "/data" })
-	env := minioEnv(s, "https://kes:7373", "/certs/CAs/ca.crt")
-	if err := s.allocateEndpoints(); err != nil {
-		return err
-	}
-	for i := range s.Nodes {
-		args := append([]string{"create", "--name", hosts[i], "--hostname", hosts[i], "--network", d.id,
-			"-p", s.NodeEndpoints[i] + ":9000",
-			// Batch-job notifications leave from inside the container.
-			"--add-host", "host.docker.internal:host-gateway"}, d.labels()...)
-		for _, e := range env {
-			args = append(args, "-e", e)
+// startMinIO creates the containers of every deployment, then starts
+// them all: the nodes of a cluster must come up together.
+func (d *dockerBackend) startMinIO(ctx context.Context, ds []*Stack, m *material) error {
+	env := minioEnv(d.stack, "https://kes:7373", "/certs/CAs/ca.crt")
+	for _, s := range ds {
+		if err := s.allocateEndpoints(); err != nil {
+			return err
 		}
-		args = append(args, img, "server", "--address", ":9000", "--certs-dir", "/certs")
-		args = append(args, vols...)
-		if err := d.createWithFiles(ctx, hosts[i], args, m.minioCertsDir(), "/certs"); err != nil {
+		s.PeerURL = s.scheme() + "://" + s.hosts[0] + ":9000"
+		vols := drives(s, "/data", func(i int) string { return s.hosts[i] + ":9000" }, func(int) string { return "/data" })
+		for i, host := range s.hosts {
+			args := append([]string{"create", "--name", host, "--hostname", host, "--network", d.id,
+				"-p", s.NodeEndpoints[i] + ":9000",
+				// Batch-job notifications leave from inside the container.
+				"--add-host", "host.docker.internal:host-gateway"}, d.labels()...)
+			for _, e := range env {
+				args = append(args, "-e", e)
+			}
+			args = append(args, d.minioImage, "server", "--address", ":9000", "--certs-dir", "/certs")
+			args = append(args, vols...)
+			if err := d.createWithFiles(ctx, host, args, m.minioCertsDir(), "/certs"); err != nil {
+				return err
+			}
+		}
+	}
+	for _, s := range ds {
+		if _, err := docker(ctx, append([]string{"start"}, s.hosts...)...); err != nil {
 			return err
 		}
 	}
-	for i := range s.Nodes {
-		if _, err := docker(ctx, "start", hosts[i]); err != nil {
+	for _, s := range ds {
+		if err := s.waitMinIO(ctx, s.MinIOURL()); err != nil {
 			return err
 		}
 	}
-	return s.waitMinIO(ctx, s.MinIOURL())
+	return nil
 }
 
 // createWithFiles creates a container and copies a directory into it at
@@ -185,12 +191,12 @@ func tarDir(dir, prefix string) (*bytes.Buffer, error) {
 	return &buf, tw.Close()
 }
 
-func (d *dockerBackend) node(ctx context.Context, i int, a action) error {
-	if err := d.container(ctx, d.nodeName(i), a); err != nil {
+func (d *dockerBackend) node(ctx context.Context, s *Stack, i int, a action) error {
+	if err := d.container(ctx, s.hosts[i], a); err != nil {
 		return err
 	}
 	if a == actStart || a == actRestart {
-		return d.stack.waitMinIO(ctx, d.stack.scheme()+"://"+d.stack.NodeEndpoints[i])
+		return s.waitMinIO(ctx, s.scheme()+"://"+s.NodeEndpoints[i])
 	}
 	return nil
 }

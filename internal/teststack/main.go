@@ -2,6 +2,7 @@ package teststack
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -13,7 +14,19 @@ import (
 var (
 	current   *Stack
 	currentMu sync.Mutex
+
+	// shared are the stacks Shared started, by name; sharedMu is held
+	// while one starts, so that a name is started once. sharedCtx ends
+	// when Main is interrupted, which cuts such a start short.
+	shared    = map[string]sharedStack{}
+	sharedMu  sync.Mutex
+	sharedCtx = context.Background()
 )
+
+type sharedStack struct {
+	s   *Stack
+	err error
+}
 
 // Live returns the package's stack, or skips the test when Main started
 // none (TF_ACC unset).
@@ -33,6 +46,54 @@ func Current() *Stack {
 	return current
 }
 
+// Shared returns the test package's stack called name, which the first
+// test asking for it starts with o (on the backend of the package's stack
+// unless o names one) and Main removes after the last test: for a kind of
+// stack that several tests need besides the package's own, such as a
+// site-replication group, started once rather than per test. Tests share
+// it, so each must work in buckets and keys of its own. It skips the test
+// as Live does, and fails it when the stack cannot start; later callers
+// get the same error without another attempt.
+func Shared(t testing.TB, name string, o Options) *Stack {
+	t.Helper()
+	pkg := Live(t)
+	sharedMu.Lock()
+	defer sharedMu.Unlock()
+	got, ok := shared[name]
+	if !ok {
+		if o.Backend == "" {
+			o.Backend = pkg.Backend
+		}
+		if o.Logf == nil {
+			o.Logf = stderrf // the stack outlives the test that started it
+		}
+		ctx, cancel := context.WithTimeout(sharedCtx, 5*startupTimeout)
+		got.s, got.err = Start(ctx, o)
+		cancel()
+		shared[name] = got
+	}
+	if got.err != nil {
+		t.Fatalf("teststack: the shared stack %q: %v", name, got.err)
+	}
+	return got.s
+}
+
+func stderrf(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
+
+// closeShared removes the stacks Shared started.
+func closeShared() error {
+	sharedMu.Lock()
+	defer sharedMu.Unlock()
+	var errs []error
+	for name, got := range shared {
+		if got.s != nil {
+			errs = append(errs, got.s.Close())
+		}
+		delete(shared, name)
+	}
+	return errors.Join(errs...)
+}
+
 // Main starts one stack for a test package, exports it through the
 // environment variables the provider reads (Stack.Env), runs the tests and
 // removes the stack again, also when the run is interrupted. Use it from
@@ -47,7 +108,7 @@ func Main(m *testing.M, o Options) int {
 		return m.Run()
 	}
 	if o.Logf == nil {
-		o.Logf = func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
+		o.Logf = stderrf
 	}
 	// An interrupt, during start-up or the tests, tears the stack down
 	// before exiting.
@@ -56,10 +117,11 @@ func Main(m *testing.M, o Options) int {
 	defer signal.Stop(sig)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	sharedCtx = ctx
 	go func() {
 		<-sig
 		cancel()
-		if s := Current(); s != nil && s.Close() == nil {
+		if s := Current(); s != nil && errors.Join(s.Close(), closeShared()) == nil {
 			fmt.Fprintln(os.Stderr, "teststack: interrupted; stack removed")
 		}
 		os.Exit(130)
@@ -76,7 +138,7 @@ func Main(m *testing.M, o Options) int {
 		os.Setenv(k, v)
 	}
 	code := m.Run()
-	if err := s.Close(); err != nil {
+	if err := errors.Join(closeShared(), s.Close()); err != nil {
 		fmt.Fprintf(os.Stderr, "teststack: teardown: %v\n", err)
 		if code == 0 {
 			code = 1

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -18,11 +19,11 @@ type processBackend struct {
 	dir    string
 	detach bool
 	logf   func(string, ...any)
-	stack  *Stack
+	stack  *Stack // the stack whose KES this is
 
 	kesBin, minioBin string
 	kesArgs          []string
-	nodeArgs         [][]string
+	nodeArgs         map[string][]string // by process name (nodeProc)
 	nodeEnv          []string
 	procs            map[string]*exec.Cmd
 }
@@ -64,32 +65,46 @@ func (p *processBackend) start(ctx context.Context, s *Stack, m *material) error
 	}
 	s.KESEndpoint = fmt.Sprintf("https://127.0.0.1:%d", kport)
 	p.kesArgs = []string{"server", "--config", m.kesConfigFile()}
-	if err := p.kes(ctx, actStart); err != nil {
-		return err
-	}
-
-	if err := s.allocateEndpoints(); err != nil {
-		return err
-	}
-	dataDir := func(i int) string { return filepath.Join(p.dir, "data"+strconv.Itoa(i+1)) }
-	vols := drives(s, dataDir(0), func(i int) string { return s.NodeEndpoints[i] }, dataDir)
-	p.nodeEnv = append(os.Environ(), minioEnv(s, s.KESEndpoint, s.CAFile)...)
-	p.nodeArgs = make([][]string, s.Nodes)
-	for i := range s.Nodes {
-		cport, err := freePort()
-		if err != nil {
-			return err
-		}
-		p.nodeArgs[i] = append([]string{"server", "--address", s.NodeEndpoints[i],
-			"--console-address", fmt.Sprintf("127.0.0.1:%d", cport), "--certs-dir", m.minioCertsDir()}, vols...)
-		if err := p.spawn(nodeProc(i), p.minioBin, p.nodeArgs[i], p.nodeEnv); err != nil {
-			return err
-		}
-	}
-	return s.waitMinIO(ctx, s.MinIOURL())
+	return p.kes(ctx, actStart)
 }
 
-func nodeProc(i int) string { return "minio" + strconv.Itoa(i+1) }
+// startMinIO spawns the nodes of every deployment, then waits for them
+// all: the nodes of a cluster must come up together.
+func (p *processBackend) startMinIO(ctx context.Context, ds []*Stack, m *material) error {
+	p.nodeEnv = append(os.Environ(), minioEnv(p.stack, p.stack.KESEndpoint, p.stack.CAFile)...)
+	p.nodeArgs = map[string][]string{}
+	for _, s := range ds {
+		if err := s.allocateEndpoints(); err != nil {
+			return err
+		}
+		s.PeerURL = s.MinIOURL()
+		dataDir := func(i int) string { return filepath.Join(p.dir, "data", nodeProc(s, i)) }
+		vols := drives(s, dataDir(0), func(i int) string { return s.NodeEndpoints[i] }, dataDir)
+		for i := range s.Nodes {
+			cport, err := freePort()
+			if err != nil {
+				return err
+			}
+			name := nodeProc(s, i)
+			p.nodeArgs[name] = append([]string{"server", "--address", s.NodeEndpoints[i],
+				"--console-address", fmt.Sprintf("127.0.0.1:%d", cport), "--certs-dir", m.minioCertsDir()}, vols...)
+			if err := p.spawn(name, p.minioBin, p.nodeArgs[name], p.nodeEnv); err != nil {
+				return err
+			}
+		}
+	}
+	for _, s := range ds {
+		if err := s.waitMinIO(ctx, s.MinIOURL()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nodeProc names node i of deployment s among the stack's processes (its
+// log and pid files): its host name without the stack ID, such as minio1
+// or site-b-minio1.
+func nodeProc(s *Stack, i int) string { return strings.TrimPrefix(s.hosts[i], s.ID+"-") }
 
 // spawn starts a server whose output goes to a log file in the stack
 // directory. Unless detached, it dies with the test process (Pdeathsig),
@@ -149,8 +164,8 @@ func (p *processBackend) suspend(name string, sig syscall.Signal) error {
 	return nil
 }
 
-func (p *processBackend) node(ctx context.Context, i int, a action) error {
-	name := nodeProc(i)
+func (p *processBackend) node(ctx context.Context, s *Stack, i int, a action) error {
+	name := nodeProc(s, i)
 	switch a {
 	case actKill:
 		return p.signal(name, syscall.SIGKILL)
@@ -161,10 +176,10 @@ func (p *processBackend) node(ctx context.Context, i int, a action) error {
 			return err
 		}
 	}
-	if err := p.spawn(name, p.minioBin, p.nodeArgs[i], p.nodeEnv); err != nil {
+	if err := p.spawn(name, p.minioBin, p.nodeArgs[name], p.nodeEnv); err != nil {
 		return err
 	}
-	return p.stack.waitMinIO(ctx, p.stack.scheme()+"://"+p.stack.NodeEndpoints[i])
+	return s.waitMinIO(ctx, s.scheme()+"://"+s.NodeEndpoints[i])
 }
 
 func (p *processBackend) kes(ctx context.Context, a action) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"strings"
@@ -45,6 +46,15 @@ type Options struct {
 	// external when $MINIO_ENDPOINT is set, else docker when a Docker
 	// engine answers, else local processes.
 	Backend string
+	// Sites, when 2 or more, starts that many single-node deployments
+	// instead of one, named site-a, site-b, ... in order, all on the one
+	// KES of the stack with the same root credentials, and joins them with
+	// site replication. MinIO requires every site to be empty when it
+	// joins, so the group is formed before Start returns.
+	Sites int
+	// Outside also starts one single-node deployment on the same KES that
+	// is in no site-replication group, as a bucket-replication target.
+	Outside bool
 	// Detach leaves the servers running when the Go process exits (for
 	// `make stack-up`); Close still stops them.
 	Detach bool
@@ -54,6 +64,22 @@ type Options struct {
 
 // Stack is a running MinIO wired to KES. Its fields are what a client
 // needs to reach both.
+//
+// With Options.Sites or Options.Outside a stack has several deployments on
+// one KES, each a Stack of its own (with the KES fields, credentials and
+// CA of the others): Start returns site A, or the only deployment of a
+// stack without sites, and Sites and Outside lead to the rest. Every
+// helper and fault method of a Stack acts on its own deployment.
+//
+// Where the deployments reach each other is PeerURL, which is also the
+// endpoint MinIO reports for a site in SiteReplicationInfo (and for a
+// bucket-replication target). On the process backend that is the site's
+// 127.0.0.1 URL, reachable from this machine as is. On the Docker backend
+// it is http(s)://<container>:9000 on the stack's private network, a name
+// this machine cannot resolve; the stack never makes this machine talk to
+// a container address either, only to 127.0.0.1 ports. That is deliberate
+// and realistic (sites registered by names only their own network knows):
+// a client on this machine must map site names to SiteEndpoints.
 type Stack struct {
 	ID      string
 	Backend string
@@ -77,14 +103,38 @@ type Stack struct {
 	// CAFile is the PEM file of the CA behind the KES and MinIO certificates.
 	CAFile string
 
-	be      backend
+	// PeerURL is the base URL the stack's other deployments reach this one
+	// at: as a site-replication peer, or as a bucket-replication target.
+	PeerURL string
+	// SiteName is this deployment's name in its site-replication group
+	// ("site-a", ...); empty for a deployment in no group.
+	SiteName string
+	// Sites are the deployments of the site-replication group, site A (the
+	// stack Start returned) first; set on every site, nil without sites.
+	Sites []*Stack
+	// Outside is the deployment in no group (Options.Outside), set on the
+	// stack Start returned and on every site; nil unless asked for.
+	Outside *Stack
+
+	be backend
+	// hosts are the names of this deployment's nodes: their container
+	// names on the Docker network, whose suffix names their processes.
+	hosts []string
+	// member marks a deployment other than the one Start returned: it
+	// shares that stack's servers and files, which only that one removes.
+	member  bool
 	workdir string
 }
 
 // backend runs the servers. Node indexes start at 0.
 type backend interface {
+	// start starts KES (and what the deployments share) for s.
 	start(ctx context.Context, s *Stack, m *material) error
-	node(ctx context.Context, i int, a action) error
+	// startMinIO starts every deployment in ds at once, and returns when
+	// all of them answer.
+	startMinIO(ctx context.Context, ds []*Stack, m *material) error
+	// node acts on node i of deployment s.
+	node(ctx context.Context, s *Stack, i int, a action) error
 	kes(ctx context.Context, a action) error
 	close(ctx context.Context) error
 }
@@ -113,12 +163,18 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
 	name, err := chooseBackend(o.Backend)
 	if err != nil {
 		return nil, err
 	}
 	s := &Stack{ID: "tpm" + randomHex(4), Backend: name, Nodes: o.Topology.nodes(), MinIOTLS: o.MinIOTLS, DefaultKey: defaultKESKey}
 	if name == BackendExternal {
+		if o.Sites > 0 || o.Outside {
+			return nil, errors.New("teststack: the external backend is one deployment; it has no sites and no outside deployment")
+		}
 		if err := s.fromEnv(); err != nil {
 			return nil, err
 		}
@@ -134,7 +190,11 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	default:
 		s.be = &processBackend{dir: s.workdir, detach: o.Detach, logf: logf}
 	}
-	hosts := nodeHosts(s.ID, s.Nodes)
+	names := o.deployments()
+	var hosts []string
+	for _, d := range names {
+		hosts = append(hosts, nodeHosts(s.ID, d, o.nodes(d))...)
+	}
 	m, err := newMaterial(s.workdir, []string{"kes"}, hosts, s.MinIOTLS)
 	if err != nil {
 		s.removeWorkdir()
@@ -144,11 +204,18 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	s.KESAdminAPIKey, s.KESMinIOAPIKey = m.kesAdmin.String(), m.kesMinIO.String()
 	s.CAFile = m.CAFile()
 	began := time.Now()
-	if err := s.be.start(ctx, s, m); err != nil {
+	err = s.be.start(ctx, s, m)
+	if err == nil {
+		err = s.be.startMinIO(ctx, s.split(o, names), m)
+	}
+	if err == nil && len(s.Sites) > 0 {
+		err = s.joinSites(ctx)
+	}
+	if err != nil {
 		cerr := s.Close()
 		return nil, errors.Join(fmt.Errorf("starting the %s stack: %w", name, err), cerr)
 	}
-	logf("teststack: backend=%s nodes=%d minio=%s kes=%s ready in %s", name, s.Nodes, s.MinIOEndpoint, s.KESEndpoint, time.Since(began).Round(time.Millisecond))
+	logf("teststack: backend=%s nodes=%d minio=%s kes=%s%s ready in %s", name, s.Nodes, s.MinIOEndpoint, s.KESEndpoint, s.describeExtra(), time.Since(began).Round(time.Millisecond))
 	return s, nil
 }
 
@@ -166,12 +233,17 @@ func (s *Stack) allocateEndpoints() error {
 	return nil
 }
 
-// nodeHosts are the names MinIO nodes know each other by (container
-// names on the stack's Docker network), which their certificate covers.
-func nodeHosts(id string, n int) []string {
+// nodeHosts are the names the n MinIO nodes of a deployment know each
+// other by (container names on the stack's Docker network), which the
+// MinIO certificate covers. deployment is "" for a stack's only one.
+func nodeHosts(id, deployment string, n int) []string {
+	prefix := id
+	if deployment != "" {
+		prefix += "-" + deployment
+	}
 	hosts := make([]string, n)
 	for i := range hosts {
-		hosts[i] = fmt.Sprintf("%s-minio%d", id, i+1)
+		hosts[i] = fmt.Sprintf("%s-minio%d", prefix, i+1)
 	}
 	return hosts
 }
@@ -224,7 +296,7 @@ func (s *Stack) fault(ctx context.Context, i int, a action) error {
 	if i < 0 || i >= s.Nodes {
 		return fmt.Errorf("teststack: no MinIO node %d in a stack of %d", i, s.Nodes)
 	}
-	return s.be.node(ctx, i, a)
+	return s.be.node(ctx, s, i, a)
 }
 
 // StopNode stops MinIO node i gracefully.
@@ -278,10 +350,12 @@ func (s *Stack) ResumeKES(ctx context.Context) error {
 	return s.be.kes(ctx, actUnpause)
 }
 
-// Close stops and removes every server, network and file of the stack.
-// It is safe to call more than once.
+// Close stops and removes every server, network and file of the stack,
+// all its deployments included. It is safe to call more than once. On
+// another site, or the outside deployment, it does nothing: they go with
+// the stack Start returned.
 func (s *Stack) Close() error {
-	if s.be == nil {
+	if s.be == nil || s.member {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -300,9 +374,10 @@ func (s *Stack) removeWorkdir() {
 }
 
 // Env is the stack as the environment variables the provider and the
-// stack's external backend read.
+// stack's external backend read, and for a stack of several deployments
+// where the others are (see siteEnv).
 func (s *Stack) Env() map[string]string {
-	return map[string]string{
+	env := map[string]string{
 		"MINIO_ENDPOINT":     s.MinIOEndpoint,
 		"MINIO_ACCESS_KEY":   s.AccessKey,
 		"MINIO_SECRET_KEY":   s.SecretKey,
@@ -312,6 +387,8 @@ func (s *Stack) Env() map[string]string {
 		"KES_API_KEY":        s.KESAdminAPIKey,
 		"KES_CACERT_FILE":    s.CAFile,
 	}
+	maps.Copy(env, s.siteEnv())
+	return env
 }
 
 func (s *Stack) fromEnv() error {

@@ -31,5 +31,20 @@
 //     [Report.ServerDefault] says whether key is the current one.
 //   - anything outside this MinIO deployment that uses the same key through
 //     the same KES: other deployments, replication targets, applications
-//     calling KES directly.
+//     calling KES directly. [ScanSites] covers the first two where they can
+//     be found: see below.
+//
+// Under site replication every site holds and seals its own copy of each
+// version, and a keyrotate job re-seals only the site it runs on, so a key
+// one site no longer uses may still seal every copy on another.
+// [ScanSites] therefore checks every site of the group at once (bounded by
+// [SitesOptions.Parallel]), each with its own clients: its KMS default
+// key, its bucket replication targets outside the group
+// (sites.OutsideTargets) and a Scan. The reports stay apart, site by site
+// in the order given ([SitesReport]), with helpers that add them up. A
+// bucket replicated to a deployment outside the group leaves copies there
+// that are sealed by that deployment's own KMS under the same key name:
+// the report names such targets ([SitesReport.Targets]) but counts
+// nothing there, since nothing here can list it. Deployments that replicate
+// into the group from outside are not seen at all.
 package usage

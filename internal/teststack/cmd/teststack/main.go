@@ -1,6 +1,10 @@
 // Command teststack starts a MinIO+KES stack that outlives it (`up`, which
 // prints shell export lines for it) and removes it again (`down`). It backs
-// `make stack-up` and `make stack-down`. `cli terraform|tofu` builds a
+// `make stack-up` and `make stack-down`. `up -sites N` starts N sites
+// joined by site replication instead of one deployment, `up -outside` one
+// more deployment in no group; their endpoints are printed as
+// MINIO_SITE_B_ENDPOINT and so on, MINIO_SITE_ENDPOINTS (site names to
+// 127.0.0.1 addresses) and MINIO_OUTSIDE_ENDPOINT. `cli terraform|tofu` builds a
 // pinned CLI (cached) and prints its path, for make targets that need one.
 package main
 
@@ -36,6 +40,8 @@ func run(args []string, stdout io.Writer) error {
 	stateFile := fs.String("state", ".teststack.json", "file that records the running stack")
 	distributed := fs.Bool("distributed", false, "four MinIO nodes in one erasure set instead of one")
 	minioTLS := fs.Bool("tls", false, "serve MinIO over HTTPS")
+	sites := fs.Int("sites", 0, "N >= 2 single-node deployments joined by site replication (site-a, site-b, ...) instead of one")
+	outside := fs.Bool("outside", false, "one more single-node deployment on the same KES, in no site-replication group")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -46,7 +52,12 @@ func run(args []string, stdout io.Writer) error {
 	}
 	switch args[0] {
 	case "up":
-		return up(ctx, stdout, *stateFile, *distributed, *minioTLS)
+		o := teststack.Options{Detach: true, MinIOTLS: *minioTLS, Sites: *sites, Outside: *outside,
+			Logf: func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }}
+		if *distributed {
+			o.Topology = teststack.Distributed
+		}
+		return up(ctx, stdout, *stateFile, o)
 	case "down":
 		return down(ctx, stdout, *stateFile)
 	}
@@ -65,13 +76,12 @@ func cli(ctx context.Context, stdout io.Writer, args []string) error {
 	return err
 }
 
-func up(ctx context.Context, stdout io.Writer, stateFile string, distributed, minioTLS bool) error {
+// up starts a detached stack, records it in stateFile and prints its
+// environment (Stack.Env: with sites or an outside deployment, their
+// endpoints too) as export lines.
+func up(ctx context.Context, stdout io.Writer, stateFile string, o teststack.Options) error {
 	if _, err := os.Stat(stateFile); err == nil {
 		return fmt.Errorf("%s exists: a stack is already up; run `make stack-down` first", stateFile)
-	}
-	o := teststack.Options{Detach: true, MinIOTLS: minioTLS, Logf: func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }}
-	if distributed {
-		o.Topology = teststack.Distributed
 	}
 	s, err := teststack.Start(ctx, o)
 	if err != nil {

@@ -126,10 +126,61 @@ func TestDownKeepsAnUnreadableStateFile(t *testing.T) {
 	}
 }
 
+// TestUpRefusesBadSites: a site-replication group of one, or sites on a
+// distributed topology, is refused before anything starts or is recorded.
+func TestUpRefusesBadSites(t *testing.T) {
+	for _, args := range [][]string{{"-sites", "1"}, {"-sites", "2", "-distributed"}} {
+		stateFile := filepath.Join(t.TempDir(), "state.json")
+		err := run(append([]string{"up", "-state", stateFile}, args...), &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), "sites") {
+			t.Errorf("up %v: %v, want a refusal about sites", args, err)
+		}
+		if _, err := os.Stat(stateFile); !os.IsNotExist(err) {
+			t.Errorf("up %v recorded a stack (err=%v)", args, err)
+		}
+	}
+}
+
 // TestUpDown is `make stack-up` then `make stack-down` on this machine's
 // own backend: down must name every container and network (or server
 // process) it removed, the stack's directory and the state file.
 func TestUpDown(t *testing.T) {
+	exports := upDown(t, []string{"kes", "minio1"})
+	mustContain(t, exports, "export MINIO_ENDPOINT=")
+	if strings.Contains(exports, "MINIO_SITE") || strings.Contains(exports, "MINIO_OUTSIDE") {
+		t.Errorf("a stack without sites exports:\n%s", exports)
+	}
+}
+
+// TestUpDownSites is `up -sites 2 -outside`: the export lines name every
+// deployment (site B and the outside one by their own variables, the
+// group as MINIO_SITE_ENDPOINTS), and down removes all of them.
+func TestUpDownSites(t *testing.T) {
+	exports := upDown(t, []string{"kes", "site-a-minio1", "site-b-minio1", "outside-minio1"}, "-sites", "2", "-outside")
+	env := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(exports), "\n") {
+		k, v, _ := strings.Cut(strings.TrimPrefix(line, "export "), "=")
+		env[k] = strings.Trim(v, "'")
+	}
+	for _, k := range []string{"MINIO_SITE_A_ENDPOINT", "MINIO_SITE_B_ENDPOINT", "MINIO_OUTSIDE_ENDPOINT"} {
+		if !strings.HasPrefix(env[k], "127.0.0.1:") {
+			t.Errorf("%s=%q, want a 127.0.0.1 address", k, env[k])
+		}
+	}
+	if env["MINIO_SITE_A_ENDPOINT"] != env["MINIO_ENDPOINT"] {
+		t.Errorf("MINIO_ENDPOINT=%q is not site A's %q", env["MINIO_ENDPOINT"], env["MINIO_SITE_A_ENDPOINT"])
+	}
+	if want := "site-a=" + env["MINIO_SITE_A_ENDPOINT"] + ",site-b=" + env["MINIO_SITE_B_ENDPOINT"]; env["MINIO_SITE_ENDPOINTS"] != want {
+		t.Errorf("MINIO_SITE_ENDPOINTS=%q, want %q", env["MINIO_SITE_ENDPOINTS"], want)
+	}
+}
+
+// upDown runs up with args, then down, and checks that down named every
+// container and the network, or the processes procs, the stack's
+// directory and the state file, and left nothing. It returns up's export
+// lines.
+func upDown(t *testing.T, procs []string, args ...string) string {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("TF_ACC is not set: this test starts a real MinIO and KES")
 	}
@@ -137,7 +188,7 @@ func TestUpDown(t *testing.T) {
 	t.Setenv("TEST_STACK_BACKEND", teststack.LocalBackend())
 	stateFile := filepath.Join(t.TempDir(), "state.json")
 	var exports bytes.Buffer
-	if err := run([]string{"up", "-state", stateFile}, &exports); err != nil {
+	if err := run(append([]string{"up", "-state", stateFile}, args...), &exports); err != nil {
 		t.Fatalf("up: %v", err)
 	}
 	b, err := os.ReadFile(stateFile)
@@ -149,18 +200,22 @@ func TestUpDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _, _ = teststack.Teardown(context.Background(), st) }) // in case down fails
-	mustContain(t, exports.String(), "export MINIO_ENDPOINT=")
+	for k, v := range st.Env {
+		mustContain(t, exports.String(), "export "+k+"='"+v+"'")
+	}
 
 	var wants []string
 	switch st.Backend {
 	case teststack.BackendDocker:
 		names, err := exec.Command("docker", "ps", "-a", "--filter", "label=org.minio-keyrotate.teststack="+st.ID, "--format", "{{.Names}}").Output()
-		if err != nil || len(strings.Fields(string(names))) < 2 {
-			t.Fatalf("the stack's containers: %q, %v", names, err)
+		if err != nil || len(strings.Fields(string(names))) != len(procs) {
+			t.Fatalf("the stack's containers: %q, %v; want %d", names, err, len(procs))
 		}
 		wants = append(strings.Fields(string(names)), "network     "+st.ID)
 	case teststack.BackendProcess:
-		wants = []string{"kes (pid ", "minio1 (pid "}
+		for _, p := range procs {
+			wants = append(wants, p+" (pid ")
+		}
 	}
 	out := runDown(t, stateFile)
 	mustContain(t, out, append(wants, "removed stack "+st.ID+" ("+st.Backend+" backend)", st.Workdir, stateFile)...)
@@ -171,4 +226,5 @@ func TestUpDown(t *testing.T) {
 		}
 	}
 	mustContain(t, runDown(t, stateFile), "no stack was running")
+	return exports.String()
 }

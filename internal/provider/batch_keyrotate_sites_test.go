@@ -1,0 +1,236 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/minio/madmin-go/v3"
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/encrypt"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/inventory"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/teststack"
+)
+
+// sitesStack is the package's shared site-replication group: two sites on
+// one KES, and a deployment outside the group.
+func sitesStack(t *testing.T) *teststack.Stack {
+	t.Helper()
+	return teststack.Shared(t, "sites", teststack.Options{Sites: 2, Outside: true})
+}
+
+// siteEndpointsEnv is the stack's site addresses as MINIO_SITE_ENDPOINTS.
+func siteEndpointsEnv(s *teststack.Stack) string {
+	var pairs []string
+	for name, ep := range s.SiteEndpoints() {
+		pairs = append(pairs, name+"="+ep)
+	}
+	sort.Strings(pairs)
+	return "MINIO_SITE_ENDPOINTS=" + strings.Join(pairs, ",")
+}
+
+// seedReplicated writes, on site A, a versioned bucket of n objects x 2
+// versions under key, every other object tagged, every fourth deleted,
+// and waits until every site lists the same versions.
+func seedReplicated(ctx context.Context, t *testing.T, s *teststack.Stack, key string, n int) string {
+	t.Helper()
+	c := siteS3(t, s)
+	bucket := teststack.RandomName("ms-")
+	if err := c.MakeBucket(ctx, bucket, minio.MakeBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.EnableVersioning(ctx, bucket); err != nil {
+		t.Fatal(err)
+	}
+	sse, err := encrypt.NewSSEKMS(key, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		name := fmt.Sprintf("o-%03d", i)
+		for v := range 2 {
+			body := fmt.Sprintf("%s version %d", name, v)
+			opts := minio.PutObjectOptions{ServerSideEncryption: sse}
+			if i%2 == 0 {
+				opts.UserTags = map[string]string{"class": "pii", "v": fmt.Sprint(v)}
+			}
+			if _, err := c.PutObject(ctx, bucket, name, bytes.NewReader([]byte(body)), int64(len(body)), opts); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if i%4 == 0 {
+			if err := c.RemoveObject(ctx, bucket, name, minio.RemoveObjectOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	waitReplicated(ctx, t, s, bucket)
+	return bucket
+}
+
+func siteS3(t *testing.T, s *teststack.Stack) *minio.Client {
+	t.Helper()
+	c, err := s.S3(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// waitReplicated waits until every site of s lists the versions and tags
+// site A lists in bucket.
+func waitReplicated(ctx context.Context, t *testing.T, s *teststack.Stack, bucket string) {
+	t.Helper()
+	want, wantDeleted := versionsOf(ctx, t, siteS3(t, s.Sites[0]), bucket)
+	deadline := time.Now().Add(90 * time.Second)
+	for _, site := range s.Sites[1:] {
+		for {
+			got, deleted := versionsOf(ctx, t, siteS3(t, site), bucket)
+			if sameIDsAndTags(want, got) && maps.Equal(wantDeleted, deleted) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("site %s did not receive bucket %s from site A within 90 s: %d of %d objects", site.SiteName, bucket, len(got), len(want))
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+	}
+}
+
+func sameIDsAndTags(a, b map[string]map[string]listedVersion) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for name, vs := range a {
+		if len(b[name]) != len(vs) {
+			return false
+		}
+		for id, v := range vs {
+			if got, ok := b[name][id]; !ok || !maps.Equal(got.tags, v.tags) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// TestAccBatchKeyrotate_everySite is the promise on a site-replication
+// group. A job re-seals its own site only (serverfacts), so the provider
+// runs one per site. Tags cannot be put back there without leaving the
+// other sites' copies unencrypted (serverfacts), so a scope with tagged
+// versions is refused before any job starts, naming each site's count;
+// with preserve_tags = false one apply leaves every data version on both
+// sites under the new key with the same bytes, and every deleted object
+// still deleted on both; state shows each site's job; the plan afterwards
+// is empty; drift on one site shows in the plan with the site's name.
+func TestAccBatchKeyrotate_everySite(t *testing.T) {
+	s := sitesStack(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	oldKey, newKey := s.NewKey(t), s.NewKey(t)
+	bucket := seedReplicated(ctx, t, s, oldKey, 12)
+	before := map[string]map[string]map[string]listedVersion{}
+	deletedBefore, bytesBefore := map[string]map[string]bool{}, map[string]map[string]string{}
+	for _, site := range s.Sites {
+		before[site.SiteName], deletedBefore[site.SiteName] = versionsOf(ctx, t, siteS3(t, site), bucket)
+		h, err := inventory.Hashes(ctx, siteS3(t, site), bucket, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		bytesBefore[site.SiteName] = h
+	}
+	jobsBefore := siteJobs(ctx, t, s)
+	outputs := `
+output "sites" {
+  value = [for s in minio_batch_keyrotate.test.sites : [s.name, s.status, s.versions_pending, s.job_id != ""]]
+}
+output "totals" {
+  value = [minio_batch_keyrotate.test.status, minio_batch_keyrotate.test.versions_pending, minio_batch_keyrotate.test.objects_rotated]
+}
+`
+	w := newCLIWorkspaceOn(t, s, map[string]string{"main.tf": rotateConfig(bucket, newKey, "") + outputs})
+	w.env = append(w.env, siteEndpointsEnv(s))
+	out := w.must(1, "apply", "-input=false", "-auto-approve")
+	mustSay(t, "a rotation of tagged versions across sites", out, "Tags Cannot Be Put Back Under Site Replication",
+		"No job was started on any site", "12 tagged versions on site site-a", "12 tagged versions on site site-b", "preserve_tags = false")
+	if got := siteJobs(ctx, t, s); !maps.Equal(got, jobsBefore) {
+		t.Errorf("the refused rotation started jobs: %v before, %v after", jobsBefore, got)
+	}
+
+	w.write("main.tf", rotateConfig(bucket, newKey, "  preserve_tags = false")+outputs)
+	w.must(0, "apply", "-input=false", "-auto-approve")
+	for _, site := range s.Sites {
+		after, deleted := versionsOf(ctx, t, siteS3(t, site), bucket)
+		var wrongKey, lost, total int
+		for name, vs := range before[site.SiteName] {
+			for id := range vs {
+				total++
+				switch got, ok := after[name][id]; {
+				case !ok:
+					lost++
+				case got.key != newKey:
+					wrongKey++
+				}
+			}
+		}
+		if total != 24 || lost+wrongKey > 0 {
+			t.Errorf("site %s, of %d data versions (want 24): %d lost, %d not under the new key", site.SiteName, total, lost, wrongKey)
+		}
+		if !maps.Equal(deletedBefore[site.SiteName], deleted) {
+			t.Errorf("site %s: deleted objects changed: %v before, %v after", site.SiteName, deletedBefore[site.SiteName], deleted)
+		}
+		h, err := inventory.Hashes(ctx, siteS3(t, site), bucket, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := inventory.Diff(bytesBefore[site.SiteName], h); len(diff) > 0 {
+			t.Errorf("site %s: objects whose bytes changed: %v", site.SiteName, diff)
+		}
+	}
+	sites := strings.Join(strings.Fields(w.must(0, "output", "-json", "sites")), "")
+	if sites != `[["site-a","complete",0,true],["site-b","complete",0,true]]` {
+		t.Errorf("sites = %s", sites)
+	}
+	if totals := strings.Join(strings.Fields(w.must(0, "output", "-json", "totals")), ""); !strings.HasPrefix(totals, `["complete",0,`) {
+		t.Errorf("status, versions_pending, objects_rotated = %s", totals)
+	}
+	w.must(0, "plan", "-input=false", "-detailed-exitcode")
+
+	// Drift on one site shows in the plan with the sites' names.
+	sse, _ := encrypt.NewSSEKMS(oldKey, nil)
+	if _, err := siteS3(t, s.Sites[1]).PutObject(ctx, bucket, "late", strings.NewReader("late"), 4, minio.PutObjectOptions{ServerSideEncryption: sse}); err != nil {
+		t.Fatal(err)
+	}
+	plan := w.must(2, "plan", "-input=false", "-detailed-exitcode")
+	mustSay(t, "the plan after a write under the old key on site B", plan, "Versions Not On The Target Key", "site site-b: 1", "must be replaced")
+}
+
+// siteJobs lists the jobs of every site, by site.
+func siteJobs(ctx context.Context, t *testing.T, s *teststack.Stack) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, site := range s.Sites {
+		adm, err := site.Admin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := adm.ListBatchJobs(ctx, &madmin.ListBatchJobsFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, j := range list.Jobs {
+			ids = append(ids, j.ID)
+		}
+		slices.Sort(ids)
+		out[site.SiteName] = strings.Join(ids, ",")
+	}
+	return out
+}
