@@ -161,7 +161,7 @@ func siteStatesOf(res rotationResult, spec keyrotate.Spec) []siteStateModel {
 // siteEndpoint is where the provider reaches s.
 func siteEndpoint(s *site) string {
 	if s.Local {
-		return s.clients.minio.Host
+		return s.minio.Host
 	}
 	return s.Dial
 }

@@ -164,7 +164,7 @@ func keyInUseSitesDetail(r usage.SitesReport) string {
 	}
 	var unused []string
 	for _, s := range r.Sites {
-		if !s.Report.InUse() {
+		if !s.InUse() {
 			unused = append(unused, s.Site.Label())
 		}
 	}

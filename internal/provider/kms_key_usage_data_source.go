@@ -194,7 +194,7 @@ func (d *kmsKeyUsageDataSource) Read(ctx context.Context, req datasource.ReadReq
 		m.Sites = append(m.Sites, kmsKeyUsageSite{Name: types.StringValue(s.Site.Name), Endpoint: types.StringValue(endpoint),
 			Versions: types.Int64Value(s.Versions), Bytes: types.Int64Value(s.Bytes), Buckets: usageItems(s.Buckets),
 			BucketsScanned: types.Int64Value(int64(s.BucketsScanned)), ServerDefault: types.BoolValue(s.ServerDefault),
-			InUse: types.BoolValue(s.Report.InUse())})
+			InUse: types.BoolValue(s.InUse())})
 	}
 	m.OutsideTargets = make([]kmsKeyUsageTarget, 0)
 	for _, t := range rep.Targets() {

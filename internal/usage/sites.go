@@ -92,31 +92,31 @@ func (r SitesReport) Bytes() int64 { return sum(r.Sites, func(s SiteReport) int6
 
 // BucketsScanned adds up the buckets scanned on every site.
 func (r SitesReport) BucketsScanned() int {
-	return sum(r.Sites, func(s SiteReport) int { return s.Report.BucketsScanned })
+	return sum(r.Sites, func(s SiteReport) int { return s.BucketsScanned })
 }
 
 // VersionsSeen adds up the listing entries of every site.
 func (r SitesReport) VersionsSeen() int64 {
-	return sum(r.Sites, func(s SiteReport) int64 { return s.Report.VersionsSeen })
+	return sum(r.Sites, func(s SiteReport) int64 { return s.VersionsSeen })
 }
 
 // ServerDefault reports whether the key is the KMS default key of any site.
 func (r SitesReport) ServerDefault() bool {
-	return slices.ContainsFunc(r.Sites, func(s SiteReport) bool { return s.Report.ServerDefault })
+	return slices.ContainsFunc(r.Sites, func(s SiteReport) bool { return s.ServerDefault })
 }
 
 // InUse reports whether anything on any site depends on the key. The
 // replicas at outside targets are not counted: no scan here sees them
 // (see Targets).
 func (r SitesReport) InUse() bool {
-	return slices.ContainsFunc(r.Sites, func(s SiteReport) bool { return s.Report.InUse() })
+	return slices.ContainsFunc(r.Sites, func(s SiteReport) bool { return s.InUse() })
 }
 
 // Using lists the sites on which something depends on the key, in order.
 func (r SitesReport) Using() []SiteReport {
 	var out []SiteReport
 	for _, s := range r.Sites {
-		if s.Report.InUse() {
+		if s.InUse() {
 			out = append(out, s)
 		}
 	}
@@ -218,7 +218,7 @@ func SiteErrors(err error) []*SiteError {
 	var walk func(error)
 	walk = func(err error) {
 		var se *SiteError
-		switch j := err.(type) {
+		switch j := err.(type) { //nolint:errorlint // walks the tree of joined errors itself
 		case nil:
 		case interface{ Unwrap() []error }:
 			for _, e := range j.Unwrap() {
