@@ -276,7 +276,7 @@ func (r *batchKeyrotateResource) ImportState(ctx context.Context, req resource.I
 			fmt.Sprintf("%q is not a keyrotate job ID. Import takes the ID `mc batch list ALIAS` shows, such as keyrotate-Qsk1r9YBkAuwZtMB5Sq4:0.", id))
 		return
 	}
-	group, ok := r.clients.sites(ctx, &resp.Diagnostics)
+	group, ok := r.clients.sites(ctx, "Nothing was imported.", &resp.Diagnostics)
 	if !ok {
 		return
 	}

@@ -184,7 +184,7 @@ func (r *batchKeyrotateResource) readSites(ctx context.Context, m *batchKeyrotat
 	if diags.Append(d...); d.HasError() || len(states) == 0 {
 		return
 	}
-	group, ok := r.clients.sites(ctx, diags)
+	group, ok := r.clients.sites(ctx, "The rotation's state was not refreshed.", diags)
 	if !ok {
 		return
 	}
@@ -250,7 +250,7 @@ func pendingBySite(ctx context.Context, m batchKeyrotateModel) string {
 // deleteSites cancels every site's running job and finishes every site's
 // unfinished restoration, as the destroy of a rotation across sites.
 func (r *batchKeyrotateResource) deleteSites(ctx context.Context, m batchKeyrotateModel, states []siteStateModel, diags *diag.Diagnostics) {
-	group, ok := r.clients.sites(ctx, diags)
+	group, ok := r.clients.sites(ctx, "No job was canceled and nothing was removed.", diags)
 	if !ok {
 		return
 	}
@@ -276,7 +276,7 @@ func (r *batchKeyrotateResource) deleteSites(ctx context.Context, m batchKeyrota
 // deployments outside the site-replication group: their copies are sealed
 // by their own KMS, and no job of this rotation reaches them.
 func (r *rotator) warnOutsideReplicas(ctx context.Context, spec keyrotate.Spec, diags *diag.Diagnostics) {
-	group, ok := r.clients.sites(ctx, diags)
+	group, ok := r.clients.sites(ctx, "No job was started.", diags)
 	if !ok {
 		return
 	}

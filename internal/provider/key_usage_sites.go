@@ -24,7 +24,7 @@ import (
 // ran out.
 func (c *clients) keyUsageSites(ctx context.Context, key string, consequence func(onSite string) string, timeoutAdvice string, diags *diag.Diagnostics) (usage.SitesReport, bool) {
 	var found diag.Diagnostics
-	group, ok := c.sites(ctx, &found)
+	group, ok := c.sites(ctx, "", &found)
 	if found.HasError() && ctx.Err() != nil {
 		// Out of time (or interrupted) before the sites were known: said as
 		// every check that ran out of time is, with what to change.

@@ -393,7 +393,7 @@ var minioDenials = map[string]denial{
 		},
 	},
 	"admin:SiteReplicationInfo": {run: rotateFails(plainObjects(3), "", false),
-		also: []string{"whether it belongs to a site-replication group"}},
+		also: []string{"No job was started.", "whether it belongs to a site-replication group"}},
 	"admin:GetBucketTarget": {
 		// Not fatal for a rotation: the plan cannot say whether copies
 		// outside the group keep the old key, and says so.

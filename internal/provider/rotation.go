@@ -106,7 +106,7 @@ func (r *rotator) rotate(ctx context.Context, spec keyrotate.Spec, opts rotation
 		diags.AddError("Cannot Encode Rotation Job", "The job definition could not be encoded; this is a bug in the provider.\n\n"+err.Error())
 		return rotationResult{began: began}, false
 	}
-	group, ok := r.clients.sites(ctx, diags)
+	group, ok := r.clients.sites(ctx, "No job was started.", diags)
 	if !ok {
 		return rotationResult{began: began}, false
 	}

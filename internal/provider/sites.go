@@ -57,8 +57,9 @@ func siteSetting(from, name string) string {
 // sites are the deployments the provider's work covers: this one alone, or
 // every site of its site-replication group, this one first. The group is
 // asked once per provider instance; a failure is not kept, so a later
-// call tries again.
-func (c *clients) sites(ctx context.Context, diags *diag.Diagnostics) ([]*site, bool) {
+// call tries again. consequence opens every error: what was not done
+// because the sites are not known ("No job was started.").
+func (c *clients) sites(ctx context.Context, consequence string, diags *diag.Diagnostics) ([]*site, bool) {
 	c.groupMu.Lock()
 	defer c.groupMu.Unlock()
 	if c.group != nil {
@@ -69,14 +70,14 @@ func (c *clients) sites(ctx context.Context, diags *diag.Diagnostics) ([]*site, 
 	switch {
 	case errors.As(err, &unknown):
 		diags.AddError("Unknown Site In "+c.siteEndpointsFrom,
-			fmt.Sprintf("%s gives an endpoint for site %q, which the deployment at %s does not know. Name only sites of its group (its sites: %s), or remove the entry.\n\n%v",
+			fmt.Sprintf(opening(consequence)+"%s gives an endpoint for site %q, which the deployment at %s does not know. Name only sites of its group (its sites: %s), or remove the entry.\n\n%v",
 				c.siteEndpointsFrom, unknown.Name, c.minio.Host, orNone(unknown.Group), err))
 		return nil, false
 	case err != nil:
-		if !c.explain(err, "The provider could not ask the deployment whether it belongs to a site-replication group, whose other sites hold copies that a rotation must reach and a retired key must not leave unreadable.", diags) {
+		doing := opening(consequence) + "The provider could not ask the deployment whether it belongs to a site-replication group, whose other sites hold copies that a rotation must reach and a retired key must not leave unreadable."
+		if !c.explain(err, doing, diags) {
 			diags.AddError("Cannot Read Site Replication",
-				"The provider could not ask the deployment whether it belongs to a site-replication group, whose other sites hold copies that a rotation must reach and a retired key must not leave unreadable. "+
-					"Nothing was started. Check that the credentials may read it (admin:SiteReplicationInfo, and admin:ServerInfo).\n\n"+err.Error())
+				doing+" Check that the credentials may read it (admin:SiteReplicationInfo, and admin:ServerInfo).\n\n"+err.Error())
 		}
 		return nil, false
 	}
@@ -89,7 +90,7 @@ func (c *clients) sites(ctx context.Context, diags *diag.Diagnostics) ([]*site, 
 		}
 		r, err := c.minio.ForSite(s.Dial, setting)
 		if err != nil {
-			diags.AddError("Unusable Site Endpoint", fmt.Sprintf("Site %s of the group cannot be reached at %q, %s. Nothing was started.\n\n%v", s.Name, s.Dial, setting, err))
+			diags.AddError("Unusable Site Endpoint", fmt.Sprintf(opening(consequence)+"Site %s of the group cannot be reached at %q, %s.\n\n%v", s.Name, s.Dial, setting, err))
 			return nil, false
 		}
 		sc, err := newClients(r)
@@ -148,4 +149,12 @@ func outsideTargets(ctx context.Context, group []*site, bucket string) ([]sites.
 		}
 	}
 	return out, nil, nil
+}
+
+// opening is consequence as the first sentence of a detail.
+func opening(consequence string) string {
+	if consequence == "" {
+		return ""
+	}
+	return consequence + " "
 }
