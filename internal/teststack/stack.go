@@ -54,6 +54,8 @@ type Options struct {
 	Sites int
 	// Outside also starts one single-node deployment on the same KES that
 	// is in no site-replication group, as a bucket-replication target.
+	// Bucket replication to it works from a stack without sites only:
+	// MinIO refuses remote targets on a site (see ReplicateBucket).
 	Outside bool
 	// Detach leaves the servers running when the Go process exits (for
 	// `make stack-up`); Close still stops them.
