@@ -125,6 +125,7 @@ func run(ctx context.Context, version string) error {
 	if err := tf.run(ctx, append([]string{"destroy", "-auto-approve", "-input=false", "-no-color"}, vars...)...); err != nil {
 		return err
 	}
+	say("on a multi-site deployment (MinIO site replication) the same apply finds the other sites and runs one job on each: a job re-seals only its own site (guide \"Multi-site deployments\")")
 	say("demo complete in %s", time.Since(began).Round(time.Second))
 	return nil
 }

@@ -58,16 +58,7 @@ func TestAccBatchKeyrotate_changesOnlyTheKey(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	bucket, oldKey, newKey := teststack.RandomName("keep-"), s.NewKey(t), s.NewKey(t)
-	if err := c.MakeBucket(ctx, bucket, minio.MakeBucketOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.EnableVersioning(ctx, bucket); err != nil {
-		t.Fatal(err)
-	}
-	sse, err := encrypt.NewSSEKMS(oldKey, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sse := versionedUnder(ctx, t, c, bucket, oldKey)
 	const objects, versions = 100, 3
 	newest := map[string]string{}
 	for i := range objects {
@@ -140,4 +131,21 @@ output "restored" {
 		t.Errorf("tags_restored, delete_markers_restored, versions_pending = %s, want [150,25,0]", got)
 	}
 	w.must(0, "plan", "-input=false", "-detailed-exitcode")
+}
+
+// versionedUnder makes a versioned bucket and returns the SSE-KMS
+// settings that seal what is written to it under key.
+func versionedUnder(ctx context.Context, t *testing.T, c *minio.Client, bucket, key string) encrypt.ServerSide {
+	t.Helper()
+	if err := c.MakeBucket(ctx, bucket, minio.MakeBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.EnableVersioning(ctx, bucket); err != nil {
+		t.Fatal(err)
+	}
+	sse, err := encrypt.NewSSEKMS(key, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sse
 }

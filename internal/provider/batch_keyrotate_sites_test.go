@@ -43,16 +43,7 @@ func seedReplicated(ctx context.Context, t *testing.T, s *teststack.Stack, key s
 	t.Helper()
 	c := siteS3(t, s)
 	bucket := teststack.RandomName("ms-")
-	if err := c.MakeBucket(ctx, bucket, minio.MakeBucketOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.EnableVersioning(ctx, bucket); err != nil {
-		t.Fatal(err)
-	}
-	sse, err := encrypt.NewSSEKMS(key, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sse := versionedUnder(ctx, t, c, bucket, key)
 	for i := range n {
 		name := fmt.Sprintf("o-%03d", i)
 		for v := range 2 {

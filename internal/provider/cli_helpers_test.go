@@ -109,6 +109,14 @@ func (w *cliWorkspace) write(name, content string) {
 	}
 }
 
+// remove deletes a file of the working directory.
+func (w *cliWorkspace) remove(name string) {
+	w.t.Helper()
+	if err := os.Remove(filepath.Join(w.dir, name)); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
 // read returns a file of the working directory.
 func (w *cliWorkspace) read(name string) string {
 	w.t.Helper()
