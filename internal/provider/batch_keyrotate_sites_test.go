@@ -225,3 +225,32 @@ func siteJobs(ctx context.Context, t *testing.T, s *teststack.Stack) map[string]
 	}
 	return out
 }
+
+// TestAccKeyrotatePreview_everySite: on two sites the preview counts the
+// scope by site and in total, since a rotation runs a job on each.
+func TestAccKeyrotatePreview_everySite(t *testing.T) {
+	s := sitesStack(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	oldKey, newKey := s.NewKey(t), s.NewKey(t)
+	bucket := seedReplicated(ctx, t, s, oldKey, 12)
+	w := newCLIWorkspaceOn(t, s, map[string]string{"main.tf": fmt.Sprintf(`
+data "minio_keyrotate_preview" "p" {
+  bucket = %q
+  encryption {
+    type = "sse-kms"
+    key  = %q
+  }
+}
+output "preview" {
+  value = [data.minio_keyrotate_preview.p.versions, data.minio_keyrotate_preview.p.pending, data.minio_keyrotate_preview.p.tagged_versions, data.minio_keyrotate_preview.p.deleted_objects,
+  [for s in data.minio_keyrotate_preview.p.sites : [s.name, s.versions, s.tagged_versions, s.deleted_objects]]]
+}
+`, bucket, newKey)})
+	w.env = append(w.env, siteEndpointsEnv(s))
+	w.must(0, "apply", "-input=false", "-auto-approve")
+	got := strings.Join(strings.Fields(w.must(0, "output", "-json", "preview")), "")
+	if want := `[48,48,24,6,[["site-a",24,12,3],["site-b",24,12,3]]]`; got != want {
+		t.Errorf("versions, pending, tagged_versions, deleted_objects and sites = %s, want %s", got, want)
+	}
+}

@@ -52,6 +52,7 @@ type keyrotatePreviewModel struct {
 	DeletedObjects types.Int64 `tfsdk:"deleted_objects"`
 	ExpiresHeaders types.Int64 `tfsdk:"expires_headers"`
 	LifecycleRules types.Int64 `tfsdk:"lifecycle_rules"`
+	Sites          types.List  `tfsdk:"sites"`
 }
 
 // The by_key entries that are not KMS keys.
@@ -132,6 +133,7 @@ func (d *keyrotatePreviewDataSource) Schema(_ context.Context, _ datasource.Sche
 				"NoncurrentVersionExpiration or NoncurrentVersionTransition by `NoncurrentDays`, MinIO's AllVersionsExpiration by `Days`) " +
 				"and whose prefix overlaps `prefix`: the rotation restarts their clocks, so expiry and transitions come later. " +
 				"Tag and size conditions of a rule are not evaluated (such a rule is counted). 0 without a lifecycle configuration."),
+			"sites": previewSitesAttribute(),
 		},
 		Blocks: map[string]schema.Block{
 			"filter": schema.SingleNestedBlock{
@@ -271,6 +273,11 @@ func (d *keyrotatePreviewDataSource) Read(ctx context.Context, req datasource.Re
 		m.ExpiresHeaders = types.Int64Value(n)
 	}
 
+	var sd diag.Diagnostics
+	if res, m.Sites = d.previewSites(ctx, scope, now, res, &sd); sd.HasError() {
+		resp.Diagnostics.Append(sd...)
+		return
+	}
 	m.Versions = types.Int64Value(res.InScope.Versions)
 	m.Bytes = types.Int64Value(res.InScope.Bytes)
 	byKey, d2 := byKeyValue(res)

@@ -70,9 +70,15 @@ func newSiteRuns(group []*site, opts rotationOptions) []*siteRun {
 
 // eachSite runs fn for every site at once and waits for all of them.
 func eachSite(runs []*siteRun, fn func(*siteRun)) {
+	eachOf(runs, func(_ int, run *siteRun) { fn(run) })
+}
+
+// eachOf runs fn for every element of list at once and waits for all of
+// them; the sites of a group are few.
+func eachOf[T any](list []T, fn func(int, T)) {
 	var wg sync.WaitGroup
-	for _, run := range runs {
-		wg.Go(func() { fn(run) })
+	for i, v := range list {
+		wg.Go(func() { fn(i, v) })
 	}
 	wg.Wait()
 }

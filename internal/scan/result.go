@@ -123,3 +123,22 @@ func pendingUnder(target keyrotate.Encryption, key string) bool {
 	}
 	return false
 }
+
+// Add adds the counts of o to r, as the scan of the same scope on another
+// site of a site-replication group; samples are not carried over (they
+// name versions of one site).
+func (r *Result) Add(o *Result) {
+	r.Seen += o.Seen
+	r.InScope = r.InScope.plus(o.InScope)
+	r.SSES3, r.SSEC, r.Unencrypted = r.SSES3.plus(o.SSES3), r.SSEC.plus(o.SSEC), r.Unencrypted.plus(o.Unencrypted)
+	if r.KMS == nil {
+		r.KMS = map[string]Tally{}
+	}
+	for k, t := range o.KMS {
+		r.KMS[k] = r.KMS[k].plus(t)
+	}
+	r.Tagged += o.Tagged
+	r.DeleteMarkers += o.DeleteMarkers
+	r.DeletedObjects += o.DeletedObjects
+	r.Resurfacing += o.Resurfacing
+}
