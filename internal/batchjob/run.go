@@ -127,8 +127,12 @@ func start(ctx context.Context, c Client, jobYAML string, o WaitOptions) (string
 }
 
 // cancelStalled cancels job id. A job that is already gone needs no
-// canceling; the server answers success for unknown IDs anyway.
+// canceling; the server answers success for unknown IDs anyway. It gives
+// up after StallTimeout (at least CallTimeout): a job stalls when its
+// server is gone, and then no cancel can reach it.
 func cancelStalled(ctx context.Context, c Client, id string, o WaitOptions) error {
+	ctx, stop := context.WithTimeout(ctx, max(o.StallTimeout, o.CallTimeout))
+	defer stop()
 	err := retry(ctx, o, func() error {
 		if err := c.CancelBatchJob(ctx, id); !IsNoSuchJob(err) {
 			return err

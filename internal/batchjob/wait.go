@@ -47,6 +47,12 @@ type WaitOptions struct {
 	// Expected is how many objects the job is expected to process, for
 	// Live's estimate of the time left; 0 when unknown.
 	Expected int64
+	// CallTimeout bounds each request of the wait (0 means 30s). madmin
+	// retries a connection that is reset or cut for minutes before it
+	// returns; a server that is gone would hold the wait in one request,
+	// and StallTimeout would never be reached. A request cut short counts
+	// as a transient error.
+	CallTimeout time.Duration
 	// Clock is the time source; nil means real time.
 	Clock Clock
 }
@@ -68,10 +74,27 @@ func (o WaitOptions) withDefaults() WaitOptions {
 	if o.LiveEvery <= 0 {
 		o.LiveEvery = time.Second
 	}
+	if o.CallTimeout <= 0 {
+		o.CallTimeout = 30 * time.Second
+	}
 	if o.Clock == nil {
 		o.Clock = realClock{}
 	}
 	return o
+}
+
+// polled is what one request of the wait read.
+type polled struct {
+	p   Progress
+	ok  bool
+	err error
+}
+
+// call runs one request of the wait, bounded by CallTimeout.
+func call(ctx context.Context, o WaitOptions, fn func(context.Context) polled) polled {
+	cctx, cancel := context.WithTimeout(ctx, o.CallTimeout)
+	defer cancel()
+	return fn(cctx)
 }
 
 // Wait polls job id until it is complete, failed or canceled, and returns
@@ -107,7 +130,11 @@ func (w *waiter) wait(ctx context.Context) (Progress, error) {
 	for {
 		now := w.o.Clock.Now()
 		if !live.off {
-			p, ok, err := FetchLive(ctx, w.o.Live, w.id)
+			r := call(ctx, w.o, func(ctx context.Context) polled {
+				p, ok, err := FetchLive(ctx, w.o.Live, w.id)
+				return polled{p, ok, err}
+			})
+			p, ok, err := r.p, r.ok, r.err
 			switch {
 			case err != nil && ctx.Err() != nil:
 				return last, fmt.Errorf("waiting for batch job %s: %w", w.id, ctx.Err())
@@ -122,7 +149,11 @@ func (w *waiter) wait(ctx context.Context) (Progress, error) {
 		}
 		if live.off || live.awaitingReport(now) || !now.Before(nextReport) {
 			nextReport = now.Add(w.o.ReportEvery)
-			p, ok, err := w.poll(ctx)
+			r := call(ctx, w.o, func(ctx context.Context) polled {
+				p, ok, err := w.poll(ctx)
+				return polled{p, ok, err}
+			})
+			p, ok, err := r.p, r.ok, r.err
 			if err != nil && !isTransient(ctx, err) {
 				if ctx.Err() != nil {
 					err = fmt.Errorf("waiting for batch job %s: %w", w.id, ctx.Err())

@@ -145,6 +145,22 @@ func TestWaitRetriesTransientDescribe(t *testing.T) {
 	}
 }
 
+// A server that drops every connection (a site whose container is gone
+// behind a port proxy) makes madmin retry each request for minutes: each
+// request is cut at CallTimeout, so that stall detection still ends the
+// wait.
+func TestWaitCutsRequestsToAGoneServer(t *testing.T) {
+	_, c := newFake(t, map[string][]reply{"status " + jobA: {{drop: true}}, "describe " + jobA: {{drop: true}}})
+	began := time.Now()
+	_, err := Wait(context.Background(), c, jobA, WaitOptions{Clock: newClock(), StallTimeout: 3 * time.Second, CallTimeout: 200 * time.Millisecond})
+	if !errors.Is(err, ErrStalled) {
+		t.Fatalf("Wait = %v, want ErrStalled", err)
+	}
+	if took := time.Since(began); took > 30*time.Second {
+		t.Errorf("the wait took %s: its requests were not cut at CallTimeout", took)
+	}
+}
+
 // A refused connection is retried like any transient error: here until the
 // stall detection gives up, as no server ever answers.
 func TestWaitRetriesRefusedConnection(t *testing.T) {
