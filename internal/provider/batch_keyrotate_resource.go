@@ -114,7 +114,7 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 	plan.Report = types.StringValue(res.report)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if res.err != nil {
-		resp.Diagnostics.AddError("Rotation Job Did Not Complete", runErrorDetail(out, res.err, r.clients.deniedNote(res.err)))
+		resp.Diagnostics.AddError("Rotation Job Did Not Complete", doneWhere(res)+runErrorDetail(out, res.err, r.clients.deniedNote(res.err)))
 		return
 	}
 	for _, run := range sitesOf(res) {

@@ -41,6 +41,12 @@ func siteEndpointsEnv(s *teststack.Stack) string {
 // and waits until every site lists the same versions.
 func seedReplicated(ctx context.Context, t *testing.T, s *teststack.Stack, key string, n int) string {
 	t.Helper()
+	return seedReplicatedTagging(ctx, t, s, key, n, true)
+}
+
+// seedReplicatedTagging is seedReplicated, with or without tags.
+func seedReplicatedTagging(ctx context.Context, t *testing.T, s *teststack.Stack, key string, n int, tagged bool) string {
+	t.Helper()
 	c := siteS3(t, s)
 	bucket := teststack.RandomName("ms-")
 	sse := versionedUnder(ctx, t, c, bucket, key)
@@ -49,7 +55,7 @@ func seedReplicated(ctx context.Context, t *testing.T, s *teststack.Stack, key s
 		for v := range 2 {
 			body := fmt.Sprintf("%s version %d", name, v)
 			opts := minio.PutObjectOptions{ServerSideEncryption: sse}
-			if i%2 == 0 {
+			if tagged && i%2 == 0 {
 				opts.UserTags = map[string]string{"class": "pii", "v": fmt.Sprint(v)}
 			}
 			if _, err := c.PutObject(ctx, bucket, name, bytes.NewReader([]byte(body)), int64(len(body)), opts); err != nil {
@@ -253,4 +259,151 @@ output "preview" {
 	if want := `[48,48,24,6,[["site-a",24,12,3],["site-b",24,12,3]]]`; got != want {
 		t.Errorf("versions, pending, tagged_versions, deleted_objects and sites = %s, want %s", got, want)
 	}
+}
+
+// TestAccBatchKeyrotate_siteDownBeforeApply: with site B stopped, the
+// apply fails naming site B, and no job starts on any site.
+func TestAccBatchKeyrotate_siteDownBeforeApply(t *testing.T) {
+	s := sitesStack(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	oldKey, newKey := s.NewKey(t), s.NewKey(t)
+	bucket := seedReplicatedTagging(ctx, t, s, oldKey, 4, false)
+	b := s.Sites[1]
+	if err := b.StopNode(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { restartSite(t, s, b) })
+	jobsOnA := siteJobs(ctx, t, &teststack.Stack{Sites: s.Sites[:1]})
+	w := newCLIWorkspaceOn(t, s, map[string]string{"main.tf": rotateConfig(bucket, newKey, "")})
+	w.env = append(w.env, siteEndpointsEnv(s))
+	out := strings.Join(strings.Fields(w.must(1, "apply", "-input=false", "-auto-approve")), " ")
+	mustSay(t, "the apply with site B down", out, "Cannot Reach MinIO", "On site site-b:", "No job was started")
+	if got := siteJobs(ctx, t, &teststack.Stack{Sites: s.Sites[:1]}); !maps.Equal(got, jobsOnA) {
+		t.Errorf("a job started on site A while site B was down: %v before, %v after", jobsOnA, got)
+	}
+}
+
+// restartSite starts site b again and waits until the group works again:
+// a bucket made on site A is versioned on site B (site replication makes
+// the bucket on every site, and fails while a site is not back in it).
+func restartSite(t *testing.T, s *teststack.Stack, b *teststack.Stack) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := b.StartNode(ctx, 0); err != nil {
+		t.Errorf("starting site %s again: %v", b.SiteName, err)
+		return
+	}
+	c, cb := siteS3(t, s), siteS3(t, b)
+	var err error
+	for ctx.Err() == nil {
+		probe := teststack.RandomName("probe-")
+		if err = c.MakeBucket(ctx, probe, minio.MakeBucketOptions{}); err == nil {
+			err = c.EnableVersioning(ctx, probe)
+			if err == nil {
+				var v minio.BucketVersioningConfiguration
+				if v, err = cb.GetBucketVersioning(ctx, probe); err == nil && !v.Enabled() {
+					err = fmt.Errorf("bucket %s not versioned on site %s yet", probe, b.SiteName)
+				}
+			}
+			_ = c.RemoveBucket(ctx, probe)
+		}
+		if err == nil {
+			return
+		}
+		time.Sleep(time.Second)
+	}
+	t.Errorf("site %s did not rejoin the group within 2 minutes: %v", b.SiteName, err)
+}
+
+// TestAccBatchKeyrotate_siteKilledMidRotation: site B killed while its
+// job runs fails the apply with what was done where; every version on
+// both sites still reads back its bytes; once site B is back, the next
+// apply finishes the work on both sites.
+func TestAccBatchKeyrotate_siteKilledMidRotation(t *testing.T) {
+	s := sitesStack(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	oldKey, newKey := s.NewKey(t), s.NewKey(t)
+	bucket := seedReplicatedTagging(ctx, t, s, oldKey, 30, false)
+	b := s.Sites[1]
+	b.PaceRotation(t, 300*time.Millisecond) // about 18 s for site B's 60 versions
+	bytesBefore := map[string]map[string]string{}
+	for _, site := range s.Sites {
+		h, err := inventory.Hashes(ctx, siteS3(t, site), bucket, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		bytesBefore[site.SiteName] = h
+	}
+	w := newCLIWorkspaceOn(t, s, map[string]string{"main.tf": rotateConfig(bucket, newKey,
+		"stall_timeout = \"10s\"\nretry {\n  attempts = 1\n}") + `
+output "sites" {
+  value = [for s in minio_batch_keyrotate.test.sites : [s.name, s.status]]
+}
+`})
+	w.env = append(w.env, siteEndpointsEnv(s))
+	apply := startApply(t, w)
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(200 * time.Millisecond) {
+		versions, _ := versionsOf(ctx, t, siteS3(t, b), bucket)
+		if n := countUnder(versions, newKey); n >= 10 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("site B rotated fewer than 10 versions within 2 minutes")
+		}
+	}
+	if err := b.KillNode(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	down := true
+	t.Cleanup(func() {
+		if down {
+			restartSite(t, s, b)
+		}
+	})
+	out, code, took := apply.result()
+	t.Logf("apply with site B killed mid-rotation exited %d after %s", code, took.Round(100*time.Millisecond))
+	if code == 0 {
+		t.Fatalf("the apply succeeded with site B killed mid-rotation:\n%s", out)
+	}
+	mustSay(t, "the apply", out, "Rotation Job Did Not Complete", "Site site-a: job", "complete, 60 objects rotated", "Site site-b: job", "site site-b: canceling stalled batch job")
+	a, _ := versionsOf(ctx, t, siteS3(t, s.Sites[0]), bucket)
+	if n := countUnder(a, newKey); n != 60 {
+		t.Errorf("site A: %d of 60 versions under the new key after the failed apply", n)
+	}
+
+	restartSite(t, s, b)
+	down = false
+	w.must(0, "apply", "-input=false", "-auto-approve")
+	if got := strings.Join(strings.Fields(w.must(0, "output", "-json", "sites")), ""); got != `[["site-a","complete"],["site-b","complete"]]` {
+		t.Errorf("sites after the second apply = %s", got)
+	}
+	for _, site := range s.Sites {
+		versions, _ := versionsOf(ctx, t, siteS3(t, site), bucket)
+		if n := countUnder(versions, newKey); n != 60 {
+			t.Errorf("site %s: %d of 60 versions under the new key after the second apply", site.SiteName, n)
+		}
+		h, err := inventory.Hashes(ctx, siteS3(t, site), bucket, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := inventory.Diff(bytesBefore[site.SiteName], h); len(diff) > 0 {
+			t.Errorf("site %s: objects whose bytes changed: %v", site.SiteName, diff)
+		}
+	}
+}
+
+// countUnder counts the data versions under key.
+func countUnder(versions map[string]map[string]listedVersion, key string) int {
+	n := 0
+	for _, vs := range versions {
+		for _, v := range vs {
+			if v.key == key {
+				n++
+			}
+		}
+	}
+	return n
 }

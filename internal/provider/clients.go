@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -52,9 +53,15 @@ func newClients(r conn.Resolved) (*clients, error) {
 	return &clients{admin: admin, s3: s3, minio: r}, nil
 }
 
+const jobUserTimeout = 20 * time.Second
+
 // jobUser finds who started a job through the job list; the status report
 // does not say. It is informational, so a failure only logs.
 func (c *clients) jobUser(ctx context.Context, id string) string {
+	// Bounded: it is informational, and madmin retries a site that is gone
+	// for minutes.
+	ctx, cancel := context.WithTimeout(ctx, jobUserTimeout)
+	defer cancel()
 	list, err := c.admin.ListBatchJobs(ctx, &madmin.ListBatchJobsFilter{})
 	if err != nil {
 		tflog.Warn(ctx, "could not list batch jobs to find the job's user", map[string]any{"error": err.Error()})

@@ -207,3 +207,21 @@ func tagsCanBePutBack(runs []*siteRun, diags *diag.Diagnostics) bool {
 			strings.Join(tagged, ", ")))
 	return false
 }
+
+// doneWhere says, for a rotation across sites, what each site's job did,
+// as the opening of an error; "" outside a group.
+func doneWhere(res rotationResult) string {
+	var b strings.Builder
+	for _, run := range res.sites {
+		switch p := run.res.out.Progress; {
+		case !run.started():
+			fmt.Fprintf(&b, "Site %s: no job started. ", run.site.Name)
+		default:
+			fmt.Fprintf(&b, "Site %s: job %s %s, %s rotated, %d failed (its last saved report). ", run.site.Name, run.res.out.JobID, p.Status, count(p.Objects, "object"), p.ObjectsFailed)
+		}
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return b.String() + "Nothing is lost: versions a job did not reach stay readable under their old key, and the next apply rotates every site again. "
+}
