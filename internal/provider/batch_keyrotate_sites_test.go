@@ -407,3 +407,26 @@ func countUnder(versions map[string]map[string]listedVersion, key string) int {
 	}
 	return n
 }
+
+// TestAccBatchKeyrotate_outsideReplicaWarning: a bucket replicated to
+// another deployment (bucket replication, not site replication): the plan
+// of its rotation warns, naming the target, that the copies there keep
+// their key, since no job of this rotation reaches them.
+func TestAccBatchKeyrotate_outsideReplicaWarning(t *testing.T) {
+	s := sitesStack(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	out := s.Outside
+	bucket := out.NewBucket(t)
+	c := siteS3(t, out)
+	if err := c.EnableVersioning(ctx, bucket); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.ReplicateBucket(ctx, bucket, s); err != nil {
+		t.Fatal(err)
+	}
+	w := newCLIWorkspaceOn(t, out, map[string]string{"main.tf": rotateConfig(bucket, s.NewKey(t), "")})
+	plan := strings.Join(strings.Fields(w.must(0, "plan", "-input=false")), " ")
+	mustSay(t, "the plan", plan, "Warning: Replicas Outside The Group Keep Their Key",
+		strings.TrimSuffix(s.PeerURL, "/")+"/"+bucket+` (replica of bucket "`+bucket+`"`, "outside_replicas_checked")
+}
