@@ -158,27 +158,36 @@ func (r *batchKeyrotateResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() || !configured(r.clients, &resp.Diagnostics) {
 		return
 	}
-	p, err := batchjob.Fetch(ctx, r.clients.admin, state.ID.ValueString())
+	if sites, _ := state.siteStates(ctx); len(sites) > 0 {
+		// Every site's job, this resource's own among them.
+		r.readSites(ctx, &state, &resp.Diagnostics)
+	} else if r.readJob(ctx, &state, &resp.Diagnostics) {
+		r.verify(ctx, &state, &resp.Diagnostics)
+	}
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	}
+}
+
+// readJob reads the resource's job into m; false (with an error) when it
+// could not be read. A job MinIO purged keeps its last known state.
+func (r *batchKeyrotateResource) readJob(ctx context.Context, m *batchKeyrotateModel, diags *diag.Diagnostics) bool {
+	p, err := batchjob.Fetch(ctx, r.clients.admin, m.ID.ValueString())
 	switch {
 	case batchjob.IsNoSuchJob(err):
 		// MinIO purges finished jobs about 3 days after they end. The
 		// rotation happened; keeping the last known state avoids a
 		// surprise re-rotation every few days.
-		tflog.Info(ctx, "batch job no longer on the server (purged); keeping its last known state", map[string]any{"job_id": state.ID.ValueString()})
+		tflog.Info(ctx, "batch job no longer on the server (purged); keeping its last known state", map[string]any{"job_id": m.ID.ValueString()})
 	case err != nil:
-		resp.Diagnostics.AddError("Cannot Read Rotation Job",
+		diags.AddError("Cannot Read Rotation Job",
 			fmt.Sprintf("Reading the status of job %s failed.%s Check that MinIO is reachable and the credentials may read batch jobs (admin:ListBatchJobs, admin:DescribeBatchJob).\n\n%v",
-				state.ID.ValueString(), r.clients.deniedNote(err), err))
-		return
+				m.ID.ValueString(), r.clients.deniedNote(err), err))
+		return false
 	default:
-		state.setProgress(p)
+		m.setProgress(p)
 	}
-	if sites, _ := state.siteStates(ctx); len(sites) > 0 {
-		r.readSites(ctx, &state, &resp.Diagnostics)
-	} else {
-		r.verify(ctx, &state, &resp.Diagnostics)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	return true
 }
 
 // Update only changes arguments that are not part of the job

@@ -189,40 +189,66 @@ func (r *batchKeyrotateResource) readSites(ctx context.Context, m *batchKeyrotat
 		return
 	}
 	spec, b := m.spec(ctx)
+	at := make([]*site, len(states))
 	for i := range states {
 		st := &states[i]
-		s := siteByName(group, st.Name.ValueString())
-		if s == nil {
+		if at[i] = siteByName(group, st.Name.ValueString()); at[i] == nil {
 			diags.AddWarning("Site Left The Group",
 				fmt.Sprintf("Site %s, where this rotation ran job %s, is no longer a site of the group (its sites now: %s). Its last known state is kept.",
 					st.Name.ValueString(), st.JobID.ValueString(), siteNames(group)))
 			continue
 		}
-		if id := st.JobID.ValueString(); id != "" {
-			p, err := batchjob.Fetch(ctx, s.admin, id)
-			switch {
-			case batchjob.IsNoSuchJob(err):
-				tflog.Info(ctx, "batch job no longer on the server (purged); keeping its last known state", map[string]any{"job_id": id, "site": s.Name})
-			case err != nil:
-				diags.AddError("Cannot Read Rotation Job",
-					fmt.Sprintf("Reading the status of job %s on site %s failed.%s Check that the site is reachable (site_endpoints) and the credentials may read batch jobs there.\n\n%v",
-						id, s.Name, s.deniedNote(err), err))
-				return
-			default:
-				st.Status, st.ObjectsRotated, st.ObjectsFailed = types.StringValue(string(p.Status)), types.Int64Value(p.Objects), types.Int64Value(p.ObjectsFailed)
-			}
+		if !readSiteJob(ctx, at[i], st, m, diags) {
+			return
 		}
-		st.VersionsPending = types.Int64Null()
-		if m.Verify.ValueBool() && st.Status.ValueString() == string(batchjob.StatusComplete) && !b.diags.HasError() {
-			if res := (&rotator{clients: s.clients}).countVersions(ctx, spec, diags); res != nil {
-				st.VersionsPending = types.Int64Value(res.Pending(spec.Encryption).Versions)
-			}
+	}
+	// Counting is a listing of the scope per site: the sites side by side.
+	verify := m.Verify.ValueBool() && !b.diags.HasError()
+	siteDiags := make([]diag.Diagnostics, len(states))
+	eachOf(states, func(i int, st siteStateModel) {
+		states[i].VersionsPending = types.Int64Null()
+		if at[i] == nil || !verify || st.Status.ValueString() != string(batchjob.StatusComplete) {
+			return
+		}
+		if res := (&rotator{clients: at[i].clients}).countVersions(ctx, spec, &siteDiags[i]); res != nil {
+			states[i].VersionsPending = types.Int64Value(res.Pending(spec.Encryption).Versions)
+		}
+	})
+	for i, d := range siteDiags {
+		for _, one := range d {
+			diags.Append(siteDiagnostic(at[i].Name, one))
 		}
 	}
 	diags.Append(m.setSites(ctx, states)...)
 	if !m.VersionsPending.IsNull() {
 		m.VerifiedAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
 	}
+}
+
+// readSiteJob reads site s's job into its entry st, and into m when it is
+// the resource's own job; false (with an error) when it could not be read.
+// A purged job keeps its last known state.
+func readSiteJob(ctx context.Context, s *site, st *siteStateModel, m *batchKeyrotateModel, diags *diag.Diagnostics) bool {
+	id := st.JobID.ValueString()
+	if id == "" {
+		return true
+	}
+	p, err := batchjob.Fetch(ctx, s.admin, id)
+	switch {
+	case batchjob.IsNoSuchJob(err):
+		tflog.Info(ctx, "batch job no longer on the server (purged); keeping its last known state", map[string]any{"job_id": id, "site": s.Name})
+	case err != nil:
+		diags.AddError("Cannot Read Rotation Job",
+			fmt.Sprintf("Reading the status of job %s on site %s failed.%s Check that the site is reachable (site_endpoints) and the credentials may read batch jobs there.\n\n%v",
+				id, s.Name, s.deniedNote(err), err))
+		return false
+	default:
+		st.Status, st.ObjectsRotated, st.ObjectsFailed = types.StringValue(string(p.Status)), types.Int64Value(p.Objects), types.Int64Value(p.ObjectsFailed)
+		if id == m.ID.ValueString() {
+			m.setProgress(p)
+		}
+	}
+	return true
 }
 
 func siteNames(group []*site) string {

@@ -16,6 +16,7 @@ import (
 	"github.com/minio/kes-go"
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/inventory"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/teststack"
 )
 
 const kesKeyAddr = "minio_kes_key.test"
@@ -46,8 +47,17 @@ func (a *acc) kes() *kes.Client {
 
 // checkKESKey asks KES whether key exists.
 func (a *acc) checkKESKey(name string, want bool) resource.TestCheckFunc {
+	return kesKeyCheck(a.stack, name, want)
+}
+
+// kesKeyCheck asks the KES of stack whether key exists.
+func kesKeyCheck(stack *teststack.Stack, name string, want bool) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		_, err := a.kes().DescribeKey(context.Background(), name)
+		kc, err := stack.KESClient()
+		if err != nil {
+			return err
+		}
+		_, err = kc.DescribeKey(context.Background(), name)
 		switch {
 		case want && err != nil:
 			return fmt.Errorf("KES has no key %s: %w", name, err)

@@ -16,9 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/minio/kes-go"
 	"github.com/minio/minio-go/v7"
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/batchjob"
@@ -241,22 +239,7 @@ provider "minio" {
 
 // checkKESKey asks the stack's KES whether key exists.
 func (x *sitesAcc) checkKESKey(name string, want bool) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		kc, err := x.a.KESClient()
-		if err != nil {
-			return err
-		}
-		_, err = kc.DescribeKey(context.Background(), name)
-		switch {
-		case want && err != nil:
-			return fmt.Errorf("KES has no key %s: %w", name, err)
-		case !want && err == nil:
-			return fmt.Errorf("KES still has key %s", name)
-		case !want && !errors.Is(err, kes.ErrKeyNotFound):
-			return fmt.Errorf("asking KES about %s: %w", name, err)
-		}
-		return nil
-	}
+	return kesKeyCheck(x.a, name, want)
 }
 
 // under counts the data versions of bucket under key, as c's site lists

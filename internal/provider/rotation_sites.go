@@ -87,10 +87,7 @@ func eachOf[T any](list []T, fn func(int, T)) {
 // under site replication.
 func (run *siteRun) flush(diags *diag.Diagnostics) {
 	for _, d := range run.diags {
-		if run.site.Name != "" {
-			d = siteDiagnostic(run.site.Name, d)
-		}
-		diags.Append(d)
+		diags.Append(siteDiagnosticIn(run.site.Name, d))
 	}
 	run.diags = nil
 }
