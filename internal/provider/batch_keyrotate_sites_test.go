@@ -430,3 +430,24 @@ func TestAccBatchKeyrotate_outsideReplicaWarning(t *testing.T) {
 	mustSay(t, "the plan", plan, "Warning: Replicas Outside The Group Keep Their Key",
 		strings.TrimSuffix(s.PeerURL, "/")+"/"+bucket+` (replica of bucket "`+bucket+`"`, "outside_replicas_checked")
 }
+
+// TestAccBatchKeyrotate_siteEndpointReachesAnotherSite: site_endpoints
+// sends site B to site A's address. The provider sees another deployment
+// there and refuses before any job starts, instead of rotating site A
+// twice and calling site B done.
+func TestAccBatchKeyrotate_siteEndpointReachesAnotherSite(t *testing.T) {
+	s := sitesStack(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	oldKey, newKey := s.NewKey(t), s.NewKey(t)
+	bucket := seedReplicatedTagging(ctx, t, s, oldKey, 2, false)
+	jobs := siteJobs(ctx, t, s)
+	w := newCLIWorkspaceOn(t, s, map[string]string{"main.tf": rotateConfig(bucket, newKey, "")})
+	w.env = append(w.env, "MINIO_SITE_ENDPOINTS=site-b="+s.MinIOEndpoint)
+	out := strings.Join(strings.Fields(w.must(1, "apply", "-input=false", "-auto-approve")), " ")
+	mustSay(t, "the apply with site B's address reaching site A", out, "Error: Wrong Site Endpoint", "No job was started.",
+		"On site site-b: the server at "+s.MinIOEndpoint+" is deployment", "the address reaches another deployment")
+	if got := siteJobs(ctx, t, s); !maps.Equal(got, jobs) {
+		t.Errorf("jobs started: %v before, %v after", jobs, got)
+	}
+}

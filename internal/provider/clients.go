@@ -53,6 +53,8 @@ func newClients(r conn.Resolved) (*clients, error) {
 	return &clients{admin: admin, s3: s3, minio: r}, nil
 }
 
+// jobUserTimeout bounds the informational calls (who ran a job, which
+// deployment a site is): madmin retries a site that is gone for minutes.
 const jobUserTimeout = 20 * time.Second
 
 // jobUser finds who started a job through the job list; the status report

@@ -10,6 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/minio/madmin-go/v3"
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/conn"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/sites"
@@ -99,6 +101,9 @@ func (c *clients) sites(ctx context.Context, consequence string, diags *diag.Dia
 			return nil, false
 		}
 		sc.kes, sc.version, sc.site = c.kes, c.version, s.Name
+		if !sc.isSite(ctx, s, setting, consequence, diags) {
+			return nil, false
+		}
 		group = append(group, &site{Site: s, clients: sc})
 	}
 	if g.Replicated {
@@ -157,4 +162,28 @@ func opening(consequence string) string {
 		return ""
 	}
 	return consequence + " "
+}
+
+// isSite checks that sc reaches site s itself: an address that reaches
+// another deployment (a typo in site_endpoints, a load balancer in front of
+// the wrong site) would have a rotation, a verification or a key check
+// look at the wrong data and call the site done or unused. The deployment
+// ID tells; the drive metrics are left out of the call.
+func (sc *clients) isSite(ctx context.Context, s sites.Site, setting, consequence string, diags *diag.Diagnostics) bool {
+	ctx, cancel := context.WithTimeout(ctx, jobUserTimeout)
+	defer cancel()
+	info, err := sc.admin.ServerInfo(ctx, madmin.WithDriveMetrics(false))
+	if err != nil {
+		// A site that does not answer cannot give wrong answers either: the
+		// work that needs it fails there, naming the site.
+		tflog.Warn(ctx, "could not check which deployment a site's address reaches", map[string]any{"site": s.Name, "error": err.Error()})
+		return true
+	}
+	if info.DeploymentID != s.DeploymentID {
+		diags.AddError("Wrong Site Endpoint",
+			opening(consequence)+fmt.Sprintf("On site %s: the server at %s is deployment %s, but site %s of the group is deployment %s: the address reaches another deployment. "+
+				"Correct %s so that it reaches site %s.", s.Name, sc.minio.Host, info.DeploymentID, s.Name, s.DeploymentID, setting, s.Name))
+		return false
+	}
+	return true
 }
