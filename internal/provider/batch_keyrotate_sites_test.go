@@ -425,6 +425,7 @@ func TestAccBatchKeyrotate_outsideReplicaWarning(t *testing.T) {
 	if err := out.ReplicateBucket(ctx, bucket, s); err != nil {
 		t.Fatal(err)
 	}
+	stopReplicationAtEnd(t, out, bucket)
 	w := newCLIWorkspaceOn(t, out, map[string]string{"main.tf": rotateConfig(bucket, s.NewKey(t), "")})
 	plan := strings.Join(strings.Fields(w.must(0, "plan", "-input=false")), " ")
 	mustSay(t, "the plan", plan, "Warning: Replicas Outside The Group Keep Their Key",

@@ -198,6 +198,19 @@ func newSitesAcc(t *testing.T) *sitesAcc {
 	return x
 }
 
+// stopReplicationAtEnd removes the replication of bucket on the outside
+// deployment when the test ends: the deployment is shared, and a target
+// left behind would show in the next test's key usage and retirement.
+func stopReplicationAtEnd(t *testing.T, out *teststack.Stack, bucket string) {
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := out.StopReplication(ctx, bucket); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
 func (x *sitesAcc) ctx() context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	x.t.Cleanup(cancel)
@@ -444,6 +457,7 @@ func TestAccKESKey_retireOutsideTarget(t *testing.T) {
 	if err := x.out.ReplicateBucket(x.ctx(), bucket, x.a); err != nil {
 		t.Fatal(err)
 	}
+	stopReplicationAtEnd(t, x.out, bucket)
 	target := strings.TrimSuffix(x.a.PeerURL, "/") + "/" + bucket
 	scheme := "http://"
 	if x.out.MinIOTLS {

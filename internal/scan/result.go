@@ -3,6 +3,7 @@ package scan
 import (
 	"cmp"
 	"slices"
+	"time"
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
 )
@@ -57,6 +58,9 @@ type Result struct {
 	// date than the delete marker, and the object is visible again.
 	Resurfacing int64
 
+	// oldest is the earliest Last-Modified of the in-scope versions under
+	// each KMS key, as listed (to the millisecond).
+	oldest map[string]time.Time
 	// samples are the first versions seen under each KMS key, with their
 	// place in the listing, at most sampleSize per key.
 	samples    map[string][]sample
@@ -114,6 +118,31 @@ func (r *Result) PendingVersions(target keyrotate.Encryption) []VersionRef {
 	return refs
 }
 
+// OldestPending is the earliest Last-Modified of the pending versions
+// (see Pending), as the listing shows it (to the millisecond, rounded
+// down); zero when none is pending. A job whose filter keeps only the
+// versions modified at or after it reaches every pending version, and
+// none that a rotation before that time re-sealed: a rotation sets the
+// Last-Modified of every version it re-seals to the time it does so.
+func (r *Result) OldestPending(target keyrotate.Encryption) time.Time {
+	var oldest time.Time
+	for key, t := range r.oldest {
+		if pendingUnder(target, key) && (oldest.IsZero() || t.Before(oldest)) {
+			oldest = t
+		}
+	}
+	return oldest
+}
+
+func (r *Result) noteModified(key string, t time.Time) {
+	if o, ok := r.oldest[key]; !ok || t.Before(o) {
+		if r.oldest == nil {
+			r.oldest = map[string]time.Time{}
+		}
+		r.oldest[key] = t
+	}
+}
+
 func pendingUnder(target keyrotate.Encryption, key string) bool {
 	switch target.Type {
 	case keyrotate.SSEKMS:
@@ -126,7 +155,7 @@ func pendingUnder(target keyrotate.Encryption, key string) bool {
 
 // Add adds the counts of o to r, as the scan of the same scope on another
 // site of a site-replication group; samples are not carried over (they
-// name versions of one site).
+// name versions of one site); the oldest dates are.
 func (r *Result) Add(o *Result) {
 	r.Seen += o.Seen
 	r.InScope = r.InScope.plus(o.InScope)
@@ -136,6 +165,9 @@ func (r *Result) Add(o *Result) {
 	}
 	for k, t := range o.KMS {
 		r.KMS[k] = r.KMS[k].plus(t)
+	}
+	for k, t := range o.oldest {
+		r.noteModified(k, t)
 	}
 	r.Tagged += o.Tagged
 	r.DeleteMarkers += o.DeleteMarkers

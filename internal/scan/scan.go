@@ -136,6 +136,7 @@ func (s *scanner) add(v Version) {
 		t := r.KMS[v.Encryption.Key]
 		t.add(v.Size)
 		r.KMS[v.Encryption.Key] = t
+		r.noteModified(v.Encryption.Key, v.LastModified)
 		if smp := r.samples[v.Encryption.Key]; len(smp) < r.sampleSize {
 			ref := VersionRef{Name: v.Name, VersionID: v.VersionID, KMSKey: v.Encryption.Key}
 			r.samples[v.Encryption.Key] = append(smp, sample{seq: r.Seen, ref: ref})

@@ -109,3 +109,31 @@ func probeReplication(ctx context.Context, src, dst *minio.Client, bucket string
 		return err
 	})
 }
+
+// StopReplication undoes ReplicateBucket on s: it removes bucket's
+// replication rules and every remote target of bucket, so that checks
+// that see all of s's targets (key usage, retirement) in later tests
+// on a shared stack find none left behind. The target bucket stays.
+func (s *Stack) StopReplication(ctx context.Context, bucket string) error {
+	src, err := s.S3(0)
+	if err != nil {
+		return err
+	}
+	if err := src.RemoveBucketReplication(ctx, bucket); err != nil {
+		return fmt.Errorf("removing the replication of %s on %s: %w", bucket, s.MinIOEndpoint, err)
+	}
+	adm, err := s.Admin()
+	if err != nil {
+		return err
+	}
+	targets, err := adm.ListRemoteTargets(ctx, bucket, "")
+	if err != nil {
+		return fmt.Errorf("listing the remote targets of %s on %s: %w", bucket, s.MinIOEndpoint, err)
+	}
+	for _, target := range targets {
+		if err := adm.RemoveRemoteTarget(ctx, bucket, target.Arn); err != nil {
+			return fmt.Errorf("removing the remote target %s of %s on %s: %w", target.Arn, bucket, s.MinIOEndpoint, err)
+		}
+	}
+	return nil
+}
