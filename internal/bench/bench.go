@@ -83,6 +83,10 @@ func (b *bench) measure(ctx context.Context, c config, t *table) error {
 			return err
 		}
 		t.add(rows...)
+		if rows, err = b.planRequestRows(ctx, n, c.total); err != nil {
+			return err
+		}
+		t.add(rows...)
 	}
 	if rows, err = b.scanRows(ctx, c); err != nil {
 		return err

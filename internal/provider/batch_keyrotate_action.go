@@ -229,6 +229,9 @@ func (a *batchKeyrotateAction) Invoke(ctx context.Context, req action.InvokeRequ
 
 // actionSummary is the last line an invocation shows.
 func actionSummary(spec keyrotate.Spec, res rotationResult) string {
+	if res.nothingPending != "" {
+		return "no job started, nothing pending: " + res.nothingPending
+	}
 	parts := []string{fmt.Sprintf("rotated %s to %s with job %s", count(res.out.Progress.Objects, "object"), targetName(spec.Encryption), res.out.JobID)}
 	if res.restored != nil {
 		parts = append(parts, fmt.Sprintf("put back %s and %s", count(res.restored.TagsRestored, "tag set"), count(res.restored.MarkersPut, "delete marker")))

@@ -44,6 +44,8 @@ type batchKeyrotateModel struct {
 	VersionsUnencrypted types.Int64  `tfsdk:"versions_unencrypted"`
 	VersionsSSES3       types.Int64  `tfsdk:"versions_sse_s3"`
 	VerifiedAt          types.String `tfsdk:"verified_at"`
+	PendingSince        types.String `tfsdk:"pending_since"`
+	ResealSince         types.String `tfsdk:"reseal_since"`
 
 	Sites types.List `tfsdk:"sites"`
 }
@@ -256,6 +258,7 @@ func (r runArgs) options() rotationOptions {
 		preserveTags:    onByDefault(r.PreserveTags),
 		preserveDeleted: onByDefault(r.PreserveDeleted),
 		verify:          onByDefault(r.Verify),
+		checkExpires:    !r.DropExpires.ValueBool(),
 	}
 }
 

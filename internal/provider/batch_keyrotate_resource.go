@@ -98,6 +98,9 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 	// so that nothing is orphaned (an error leaves the resource tainted).
 	out := res.out
 	plan.ID = types.StringValue(out.JobID)
+	if res.nothingPending != "" {
+		plan.ID = types.StringValue(noJobID(res.began))
+	}
 	plan.Attempts = types.Int64Value(int64(out.Attempts))
 	plan.setProgress(out.Progress)
 	plan.User = types.StringValue(res.user)
@@ -110,7 +113,14 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 		plan.RestorationPending = types.StringValue(res.pending)
 	}
 	plan.setVerified(res.verified, res.verifiedAt, spec)
+	plan.ResealSince = types.StringNull()
+	if !res.resealSince.IsZero() {
+		plan.ResealSince = types.StringValue(res.resealSince.UTC().Format(time.RFC3339Nano))
+	}
 	resp.Diagnostics.Append(plan.setSites(ctx, siteStatesOf(res, spec))...)
+	if res.sites != nil && !plan.VersionsPending.IsNull() {
+		plan.PendingSince = pendingSinceValue(earliest(oldestPendingOf(res, spec)))
+	}
 	plan.Report = types.StringValue(res.report)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if res.err != nil {
@@ -172,6 +182,9 @@ func (r *batchKeyrotateResource) Read(ctx context.Context, req resource.ReadRequ
 // readJob reads the resource's job into m; false (with an error) when it
 // could not be read. A job MinIO purged keeps its last known state.
 func (r *batchKeyrotateResource) readJob(ctx context.Context, m *batchKeyrotateModel, diags *diag.Diagnostics) bool {
+	if !hasJob(m.ID.ValueString()) {
+		return true // nothing was pending: there is no job to read
+	}
 	p, err := batchjob.Fetch(ctx, r.clients.admin, m.ID.ValueString())
 	switch {
 	case batchjob.IsNoSuchJob(err):
@@ -238,7 +251,7 @@ func (r *batchKeyrotateResource) Delete(ctx context.Context, req resource.Delete
 // cancelIfRunning cancels job id when it still runs, with a warning of
 // what it left undone.
 func (r *batchKeyrotateResource) cancelIfRunning(ctx context.Context, state batchKeyrotateModel, id string, diags *diag.Diagnostics) {
-	if id == "" {
+	if !hasJob(id) {
 		return
 	}
 	p, err := batchjob.Fetch(ctx, r.clients.admin, id)

@@ -134,7 +134,12 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"versions_unencrypted": verifiedInt("Data versions in scope without encryption. A rotation never encrypts plaintext (nor SSE-C), so these stay as they are."),
 			"versions_sse_s3":      verifiedInt("SSE-S3 data versions in scope under an `sse-kms` target: the server counts them as rotated but cannot move them to a KMS key."),
 			"verified_at":          verifiedString("When the versions were last counted (RFC 3339); null with `verify = false`."),
-			"sites":                sitesAttribute(),
+			"pending_since": verifiedString("The Last-Modified of the oldest version counted in `versions_pending` (RFC 3339, to the millisecond), on any site; " +
+				"null when none is pending or with `verify = false`. The rotation that replaces this one re-seals only the versions modified at or after it."),
+			"reseal_since": computedString("The date this rotation's job was narrowed to: it re-sealed only the versions modified at or after it, the oldest version " +
+				"not yet under the target key when the job started (RFC 3339). A rotation sets the Last-Modified of what it re-seals, so after a rotation this is " +
+				"the drift. Null when the job covered the whole scope (an `sse-s3` target with SSE-S3 versions in scope, whose sealing key cannot be seen) or when no job ran."),
+			"sites": sitesAttribute(),
 		},
 		Blocks: map[string]schema.Block{
 			"encryption": schema.SingleNestedBlock{

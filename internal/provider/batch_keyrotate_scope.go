@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
@@ -13,8 +12,8 @@ import (
 
 // What the job's scope holds before the job is counted once, by key: it
 // is the "before" of the rotation's evidence, the estimate of the job's
-// length (which paces the wait near its end), and the warning that there
-// is nothing to rotate. It must be counted before the job starts, since
+// length (which paces the wait near its end), and what tells a scope with
+// nothing pending, which starts no job (rotation_pending.go). It must be counted before the job starts, since
 // the job changes it; when a snapshot is taken, its listing serves the
 // count too (one pass), else the count lists the scope itself.
 
@@ -39,24 +38,4 @@ func expectedOf(before *scan.Result) int64 {
 		return 0
 	}
 	return before.Rewritten().Versions
-}
-
-// warnNothingToRotate warns when the job will rotate nothing: no version
-// matches, or none of those that match is encrypted (a rotation never
-// encrypts).
-func warnNothingToRotate(spec keyrotate.Spec, before *scan.Result, diags *diag.Diagnostics) {
-	if before == nil {
-		return
-	}
-	where := fmt.Sprintf("%s/%s", spec.Bucket, spec.Prefix)
-	switch {
-	case before.InScope.Versions == 0:
-		diags.AddWarning("Nothing To Rotate",
-			fmt.Sprintf("0 object versions under %s match the job's prefix and filter (%d versions listed under the prefix). "+
-				"The job runs and rotates 0 objects. Check prefix and filter if you expected objects there.", where, before.Seen))
-	case before.Rewritten().Versions == 0:
-		diags.AddWarning("Nothing To Rotate",
-			fmt.Sprintf("0 of the %d object versions in scope under %s are encrypted under SSE-KMS or SSE-S3 (%d unencrypted, %d SSE-C). "+
-				"A rotation never encrypts plaintext and skips SSE-C, so the job rotates 0 objects.", before.InScope.Versions, where, before.Unencrypted.Versions, before.SSEC.Versions))
-	}
 }

@@ -141,7 +141,7 @@ func siteStatesOf(res rotationResult, spec keyrotate.Spec) []siteStateModel {
 			ObjectsRotated: types.Int64Value(r.out.Progress.Objects), ObjectsFailed: types.Int64Value(r.out.Progress.ObjectsFailed),
 			TagsRestored: types.Int64Null(), DeleteMarkersRestored: types.Int64Null(), VersionsPending: types.Int64Null(), RestorationPending: types.StringNull(),
 		}
-		if run.started() {
+		if run.started() || r.nothingPending != "" {
 			s.Status = types.StringValue(string(r.out.Progress.Status))
 		}
 		if r.restored != nil {
@@ -205,6 +205,7 @@ func (r *batchKeyrotateResource) readSites(ctx context.Context, m *batchKeyrotat
 	// Counting is a listing of the scope per site: the sites side by side.
 	verify := m.Verify.ValueBool() && !b.diags.HasError()
 	siteDiags := make([]diag.Diagnostics, len(states))
+	oldest := make([]time.Time, len(states))
 	eachOf(states, func(i int, st siteStateModel) {
 		states[i].VersionsPending = types.Int64Null()
 		if at[i] == nil || !verify || st.Status.ValueString() != string(batchjob.StatusComplete) {
@@ -212,6 +213,7 @@ func (r *batchKeyrotateResource) readSites(ctx context.Context, m *batchKeyrotat
 		}
 		if res := (&rotator{clients: at[i].clients}).countVersions(ctx, spec, &siteDiags[i]); res != nil {
 			states[i].VersionsPending = types.Int64Value(res.Pending(spec.Encryption).Versions)
+			oldest[i] = res.OldestPending(spec.Encryption)
 		}
 	})
 	for i, d := range siteDiags {
@@ -220,9 +222,22 @@ func (r *batchKeyrotateResource) readSites(ctx context.Context, m *batchKeyrotat
 		}
 	}
 	diags.Append(m.setSites(ctx, states)...)
+	m.PendingSince = types.StringNull()
 	if !m.VersionsPending.IsNull() {
 		m.VerifiedAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
+		m.PendingSince = pendingSinceValue(earliest(oldest))
 	}
+}
+
+// earliest is the earliest non-zero time of ts; zero when there is none.
+func earliest(ts []time.Time) time.Time {
+	var first time.Time
+	for _, t := range ts {
+		if !t.IsZero() && (first.IsZero() || t.Before(first)) {
+			first = t
+		}
+	}
+	return first
 }
 
 // readSiteJob reads site s's job into its entry st, and into m when it is

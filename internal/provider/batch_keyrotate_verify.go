@@ -57,8 +57,10 @@ func (r *rotator) countVersions(ctx context.Context, spec keyrotate.Spec, diags 
 func (m *batchKeyrotateModel) setVerified(res *scan.Result, at time.Time, spec keyrotate.Spec) {
 	if res == nil {
 		m.VersionsPending, m.VersionsUnencrypted, m.VersionsSSES3, m.VerifiedAt = types.Int64Null(), types.Int64Null(), types.Int64Null(), types.StringNull()
+		m.PendingSince = types.StringNull()
 		return
 	}
+	m.PendingSince = pendingSinceValue(res.OldestPending(spec.Encryption))
 	m.VersionsPending = types.Int64Value(res.Pending(spec.Encryption).Versions)
 	m.VersionsUnencrypted = types.Int64Value(res.Unencrypted.Versions)
 	m.VersionsSSES3 = types.Int64Value(res.SSES3.Versions)
@@ -66,6 +68,15 @@ func (m *batchKeyrotateModel) setVerified(res *scan.Result, at time.Time, spec k
 		m.VersionsSSES3 = types.Int64Value(0)
 	}
 	m.VerifiedAt = types.StringValue(at.UTC().Format(time.RFC3339))
+}
+
+// pendingSinceValue is the pending_since of an oldest pending date; null
+// for none.
+func pendingSinceValue(t time.Time) types.String {
+	if t.IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(time.RFC3339Nano))
 }
 
 // pendingError is the error of a rotation that completed with versions
@@ -103,6 +114,20 @@ func planDrift(ctx context.Context, state batchKeyrotateModel, resp *resource.Mo
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("versions_pending"), types.Int64Unknown())...)
 	resp.Diagnostics.AddAttributeWarning(path.Root("versions_pending"), "Versions Not On The Target Key",
 		fmt.Sprintf("%d data versions under %s/%s in this rotation's scope are not under %s%s (counted at %s): written later under another key, "+
-			"or restored from a backup. The plan replaces the rotation to move them; rotation is idempotent.",
-			pending.ValueInt64(), spec.Bucket, spec.Prefix, targetName(spec.Encryption), pendingBySite(ctx, state), state.VerifiedAt.ValueString()))
+			"or restored from a backup. The plan replaces the rotation to move them. %s",
+			pending.ValueInt64(), spec.Bucket, spec.Prefix, targetName(spec.Encryption), pendingBySite(ctx, state), state.VerifiedAt.ValueString(),
+			driftScope(spec, state.PendingSince)))
+}
+
+// driftScope says what the job of a re-rotation of drift will re-seal.
+func driftScope(spec keyrotate.Spec, since types.String) string {
+	switch {
+	case spec.Encryption.Type == keyrotate.SSES3:
+		return "Its job re-seals the whole scope again if SSE-S3 versions are in it (which key sealed an SSE-S3 version cannot be seen), " +
+			"else only the versions modified at or after the oldest pending one."
+	case since.IsNull() || since.IsUnknown():
+		return "Its job re-seals only the versions modified at or after the oldest pending one, counted again right before it starts."
+	}
+	return fmt.Sprintf("Its job re-seals only the versions modified at or after %s, the oldest pending one (counted again right before it starts), "+
+		"not the versions the last rotation re-sealed.", since.ValueString())
 }

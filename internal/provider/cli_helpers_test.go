@@ -164,10 +164,17 @@ func (w *cliWorkspace) must(want int, args ...string) string {
 // stateID is the id of the resource at addr in the workspace's state.
 func (w *cliWorkspace) stateID(addr string) string {
 	w.t.Helper()
+	return w.stateAttr(addr, "id")
+}
+
+// stateAttr is the string (or number) attribute name of the resource at
+// addr in the workspace's state, read with `terraform state show`.
+func (w *cliWorkspace) stateAttr(addr, name string) string {
+	w.t.Helper()
 	out := w.must(0, "state", "show", addr)
-	m := regexp.MustCompile(`(?m)^\s*id\s*=\s*"([^"]+)"`).FindStringSubmatch(out)
+	m := regexp.MustCompile(`(?m)^\s*` + regexp.QuoteMeta(name) + `\s*=\s*"?([^"\n]+)"?$`).FindStringSubmatch(out)
 	if m == nil {
-		w.t.Fatalf("no id in the state of %s:\n%s", addr, out)
+		w.t.Fatalf("no %s in the state of %s:\n%s", name, addr, out)
 	}
 	return m[1]
 }
@@ -178,4 +185,11 @@ func (w *cliWorkspace) unsetenv(names ...string) {
 		name, _, _ := strings.Cut(kv, "=")
 		return slices.Contains(names, name)
 	})
+}
+
+// output is the workspace's output name as `terraform output -raw` prints
+// it: a string or number as is.
+func (w *cliWorkspace) output(name string) string {
+	w.t.Helper()
+	return w.must(0, "output", "-raw", name)
 }

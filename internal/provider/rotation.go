@@ -30,6 +30,9 @@ type rotationOptions struct {
 	stall                         time.Duration
 	preserveTags, preserveDeleted bool
 	verify                        bool
+	// checkExpires reads every rewritten version's Expires header before
+	// the job (not drop_expires).
+	checkExpires bool
 	// cancelUnfinished cancels a job still running when the wait ends
 	// (timeout, interrupt), then puts back what it changed. The action
 	// does this, having no state to finish it from later; the resource
@@ -90,6 +93,12 @@ type rotationResult struct {
 	user     string // who started the job, from the server's job list
 	// report is the rotation's evidence (report.Report as JSON).
 	report string
+	// nothingPending says why no job was started: nothing in scope needed
+	// one. Empty when jobs ran.
+	nothingPending string
+	// resealSince is the date the jobs were narrowed to (the versions
+	// modified at or after it); zero when they covered the whole scope.
+	resealSince time.Time
 	// sites is every site's run under site replication, the provider's own
 	// first; nil outside a group.
 	sites []*siteRun
@@ -101,8 +110,7 @@ type rotationResult struct {
 // provider's own site's, with every site's in sites.
 func (r *rotator) rotate(ctx context.Context, spec keyrotate.Spec, opts rotationOptions, diags *diag.Diagnostics) (rotationResult, bool) {
 	began := time.Now()
-	jobYAML, err := keyrotate.Encode(spec)
-	if err != nil {
+	if _, err := keyrotate.Encode(spec); err != nil {
 		diags.AddError("Cannot Encode Rotation Job", "The job definition could not be encoded; this is a bug in the provider.\n\n"+err.Error())
 		return rotationResult{began: began}, false
 	}
@@ -129,10 +137,34 @@ func (r *rotator) rotate(ctx context.Context, spec keyrotate.Spec, opts rotation
 		failed = failed || run.diags.HasError()
 		run.flush(diags)
 	}
-	if failed || !tagsCanBePutBack(runs, diags) {
+	if failed {
 		return rotationResult{began: began}, false
 	}
-	eachSite(runs, func(run *siteRun) { run.runJob(ctx, spec, string(jobYAML)) })
+	if reason := nothingPendingOnAnySite(spec, runs); reason != "" {
+		r.skipJobs(ctx, spec, runs, reason, diags)
+		for _, run := range runs {
+			run.flush(diags)
+		}
+		res := summarize(runs)
+		res.began = began
+		res.report = r.evidence(ctx, spec, spec, opts.via, res)
+		return res, true
+	}
+	if !tagsCanBePutBack(runs, diags) {
+		return rotationResult{began: began}, false
+	}
+	// The job's scope: only what is pending and later (resealSince), which
+	// the whole scope's verification then checks.
+	job := narrowToDrift(spec, resealSince(spec, runs))
+	jobYAML, err := keyrotate.Encode(job)
+	if err != nil {
+		diags.AddError("Cannot Encode Rotation Job", "The job definition could not be encoded; this is a bug in the provider.\n\n"+err.Error())
+		return rotationResult{began: began}, false
+	}
+	if job.Filter.CreatedAfter != spec.Filter.CreatedAfter {
+		opts.say(ctx, fmt.Sprintf("re-sealing only the versions modified at or after %s, the oldest pending one", job.Filter.CreatedAfter.Format(time.RFC3339Nano)))
+	}
+	eachSite(runs, func(run *siteRun) { run.runJob(ctx, job, string(jobYAML)) })
 	anyStarted := false
 	for _, run := range runs {
 		anyStarted = anyStarted || run.started()
@@ -149,7 +181,10 @@ func (r *rotator) rotate(ctx context.Context, spec keyrotate.Spec, opts rotation
 	}
 	res := summarize(runs)
 	res.began = began
-	res.report = r.evidence(ctx, spec, opts.via, res)
+	if job.Filter.CreatedAfter != spec.Filter.CreatedAfter {
+		res.resealSince = job.Filter.CreatedAfter
+	}
+	res.report = r.evidence(ctx, spec, job, opts.via, res)
 	return res, true
 }
 

@@ -21,8 +21,8 @@ import (
 // only if it could not be encoded, which is logged. The server version
 // costs one admin:ServerInfo call, which the wait already needs for the
 // live progress; without it the version is left empty.
-func (r *rotator) evidence(ctx context.Context, spec keyrotate.Spec, via string, res rotationResult) string {
-	shown, _ := keyrotate.EncodeRedacted(spec)
+func (r *rotator) evidence(ctx context.Context, spec, job keyrotate.Spec, via string, res rotationResult) string {
+	shown, _ := keyrotate.EncodeRedacted(job)
 	rep := report.Report{
 		Via: via, Bucket: spec.Bucket, Prefix: spec.Prefix,
 		Target:    report.Target{Type: string(spec.Encryption.Type), Key: spec.Encryption.Key},
@@ -34,6 +34,14 @@ func (r *rotator) evidence(ctx context.Context, spec keyrotate.Spec, via string,
 		Before:   report.VersionsOf(res.before),
 		Restored: report.RestoredOf(res.restored),
 		Software: report.Software{Provider: r.clients.version, Server: r.serverVersion(ctx)},
+		Reseal:   "scope",
+	}
+	switch {
+	case res.nothingPending != "":
+		rep.Reseal, rep.NothingPending, rep.JobYAML = "none", res.nothingPending, ""
+	case !job.Filter.CreatedAfter.Equal(spec.Filter.CreatedAfter):
+		since := job.Filter.CreatedAfter
+		rep.Reseal, rep.ResealSince = "modified_since", &since
 	}
 	if res.verified != nil {
 		rep.Verify(res.verified, res.verifiedAt, res.verified.Pending(spec.Encryption).Versions)
@@ -74,7 +82,11 @@ func (a *batchKeyrotateAction) writeReport(ctx context.Context, to types.Object,
 	if diags.Append(to.As(ctx, &r, basetypes.ObjectAsOptions{})...); diags.HasError() {
 		return
 	}
-	bucket, name := r.Bucket.ValueString(), r.Prefix.ValueString()+res.out.JobID+".json"
+	id := res.out.JobID
+	if res.nothingPending != "" {
+		id = noJobID(res.began)
+	}
+	bucket, name := r.Bucket.ValueString(), r.Prefix.ValueString()+id+".json"
 	_, err := a.clients.s3.PutObject(ctx, bucket, name, strings.NewReader(res.report), int64(len(res.report)), minio.PutObjectOptions{ContentType: "application/json"})
 	if err != nil {
 		if !a.clients.explain(err, "The rotation ran; its report was not written.", diags) {

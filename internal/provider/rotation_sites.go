@@ -106,19 +106,38 @@ func siteDiagnostic(name string, d diag.Diagnostic) diag.Diagnostic {
 	return out
 }
 
-// prepare records what the site's job will change and counts its scope.
+// prepare records what the site's job will change, counts its scope and,
+// unless drop_expires, reads every rewritten version's Expires header, in
+// one listing pass.
 func (run *siteRun) prepare(ctx context.Context, spec keyrotate.Spec, deadline time.Time) {
-	counter := scan.NewCounter(scan.ScopeOf(spec), scan.Options{})
-	run.snap = run.r.takeSnapshot(ctx, run.opts, spec, deadline, counter.Add, &run.diags)
-	if run.diags.HasError() {
-		return
+	scope := scan.ScopeOf(spec)
+	counter := scan.NewCounter(scope, scan.Options{})
+	observe := counter.Add
+	var expires *scan.ExpiresCounter
+	if run.opts.checkExpires {
+		expires = scan.NewExpiresCounter(ctx, run.r.clients.s3, scope, time.Now(), expiresHeadWorkers)
+		observe = func(v scan.Version) { counter.Add(v); expires.Add(v) }
 	}
-	if run.snap != nil {
+	run.snap = run.r.takeSnapshot(ctx, run.opts, spec, deadline, observe, &run.diags)
+	switch {
+	case run.diags.HasError():
+	case run.snap != nil:
 		run.res.before = counter.Result()
-	} else {
+	case expires != nil:
+		if err := scan.Walk(ctx, run.r.clients.s3, scope.Bucket, scope.Prefix, func(v scan.Version) error { observe(v); return nil }); err != nil {
+			expires.Fail(err)
+		} else {
+			run.res.before = counter.Result()
+		}
+	default:
 		run.res.before = run.r.countScope(ctx, spec)
 	}
-	warnNothingToRotate(spec, run.res.before, &run.diags)
+	if expires != nil {
+		n, err := expires.Result()
+		if !run.diags.HasError() {
+			run.r.expiresBeforeJob(spec, n, err, &run.diags)
+		}
+	}
 }
 
 // closeSnapshots drops every site's snapshot (and its spill file).

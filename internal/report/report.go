@@ -39,7 +39,15 @@ type Report struct {
 	// Outcome is the last job's status: complete, failed, canceled, or
 	// running when the provider did not wait.
 	Outcome string `json:"outcome"`
-	// Jobs are every job started, oldest first.
+	// Reseal is what the jobs were asked to re-seal: "scope" (every
+	// version in scope), "modified_since" (only the versions modified at
+	// or after ResealSince, the oldest pending one: after a rotation, the
+	// drift), or "none" (nothing was pending, no job was started, and
+	// NothingPending says why).
+	Reseal         string     `json:"reseal"`
+	ResealSince    *time.Time `json:"reseal_since,omitempty"`
+	NothingPending string     `json:"nothing_pending,omitempty"`
+	// Jobs are every job started, oldest first; empty when none was.
 	Jobs []Job `json:"jobs"`
 	// Before counts the scope right before the first job; null when it
 	// could not be listed. After counts it after the job (verification);
@@ -147,7 +155,7 @@ func VersionsOf(r *scan.Result) *Versions {
 
 // JobsOf lists the jobs of a run, oldest first.
 func JobsOf(out batchjob.Outcome) []Job {
-	var jobs []Job
+	jobs := []Job{}
 	for i, r := range out.Replaced {
 		j := jobOf(r.Progress, i+1)
 		j.ID = r.JobID

@@ -26,8 +26,8 @@ func TestJobsOfListsReplacedJobsFirst(t *testing.T) {
 	if jobs[0].StartedAt.Location() != time.UTC {
 		t.Errorf("server times are not in UTC: %v", jobs[0].StartedAt)
 	}
-	if JobsOf(batchjob.Outcome{}) != nil {
-		t.Errorf("no job started, yet jobs listed")
+	if jobs := JobsOf(batchjob.Outcome{}); jobs == nil || len(jobs) != 0 {
+		t.Errorf("no job started: %#v, want an empty list (JSON [], not null)", jobs)
 	}
 }
 

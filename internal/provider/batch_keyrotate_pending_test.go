@@ -1,0 +1,155 @@
+package provider
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/inventory"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/teststack"
+)
+
+// entry is what must not change of one listing entry when no job runs.
+type entry struct {
+	modified     time.Time
+	deleteMarker bool
+	latest       bool
+	key          string
+}
+
+// entriesOf lists every version and delete marker of bucket by name and
+// version ID.
+func entriesOf(t *testing.T, a *acc, bucket string) map[string]entry {
+	t.Helper()
+	out := map[string]entry{}
+	for o := range a.s3.ListObjects(a.ctx(), bucket, minio.ListObjectsOptions{Recursive: true, WithVersions: true, WithMetadata: true}) {
+		if o.Err != nil {
+			t.Fatal(o.Err)
+		}
+		out[o.Key+"@"+o.VersionID] = entry{modified: o.LastModified, deleteMarker: o.IsDeleteMarker, latest: o.IsLatest,
+			key: o.UserMetadata["X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"]}
+	}
+	return out
+}
+
+// TestAccBatchKeyrotate_nothingPendingStartsNoJob: a versioned bucket whose
+// every version is already under the target key, with a deleted object.
+// Apply starts no job and says so; every version keeps its Last-Modified,
+// no delete marker is added; the rotation is recorded as complete, its
+// report says why, the plan afterwards is empty, and -replace starts no
+// job either.
+func TestAccBatchKeyrotate_nothingPendingStartsNoJob(t *testing.T) {
+	a := newAcc(t)
+	bucket, key := teststack.RandomName("noop-"), a.key()
+	sse := versionedUnder(a.ctx(), t, a.s3, bucket, key)
+	for i := range 4 {
+		for v := range 2 {
+			body := []byte(fmt.Sprintf("o-%d v%d", i, v))
+			if _, err := a.s3.PutObject(a.ctx(), bucket, fmt.Sprintf("o-%d", i), bytes.NewReader(body), int64(len(body)), minio.PutObjectOptions{ServerSideEncryption: sse}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := a.s3.RemoveObject(a.ctx(), bucket, "o-0", minio.RemoveObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	before, jobs := entriesOf(t, a, bucket), a.jobIDs()
+	w := newCLIWorkspace(t, a, map[string]string{"main.tf": rotateConfig(bucket, key, "") + `
+output "id" { value = minio_batch_keyrotate.test.id }
+output "report" { value = minio_batch_keyrotate.test.report }
+`})
+	apply := strings.Join(strings.Fields(w.must(0, "apply", "-input=false", "-auto-approve")), " ")
+	mustSay(t, "the apply with nothing pending", apply, "Warning: Nothing Pending, No Job Started",
+		fmt.Sprintf("All 8 encrypted versions in scope under %s/ are already under key %s.", bucket, key), "No job was started, so nothing was re-sealed")
+	check := func(when string) {
+		t.Helper()
+		if got := a.jobIDs(); fmt.Sprint(got) != fmt.Sprint(jobs) {
+			t.Errorf("%s: jobs %v, before %v", when, got, jobs)
+		}
+		if after := entriesOf(t, a, bucket); !maps.Equal(after, before) {
+			t.Errorf("%s: the listing changed:\nbefore %v\nafter  %v", when, before, after)
+		}
+	}
+	check("after apply")
+	if id := w.output("id"); !strings.HasPrefix(id, noJobPrefix) {
+		t.Errorf("id %q, want one starting with %q", id, noJobPrefix)
+	}
+	var rep struct {
+		Reseal         string `json:"reseal"`
+		Outcome        string `json:"outcome"`
+		NothingPending string `json:"nothing_pending"`
+		Jobs           []any  `json:"jobs"`
+	}
+	if err := json.Unmarshal([]byte(w.output("report")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Reseal != "none" || rep.Outcome != "complete" || len(rep.Jobs) != 0 || !strings.Contains(rep.NothingPending, "already under key "+key) {
+		t.Errorf("report %+v: want reseal none, outcome complete, no jobs and the reason", rep)
+	}
+	w.must(0, "plan", "-input=false", "-detailed-exitcode")
+	w.must(0, "apply", "-input=false", "-auto-approve", "-replace=minio_batch_keyrotate.test")
+	check("after apply -replace")
+}
+
+// TestAccBatchKeyrotate_driftCostsTheDrift: 7 objects written under the old
+// key after a rotation of 3,000. The plan says that the new job re-seals
+// only what was modified since the oldest of them, and the server's report
+// of that job counts at most 2 x 7 objects; everything ends on the new key.
+func TestAccBatchKeyrotate_driftCostsTheDrift(t *testing.T) {
+	a := newAcc(t)
+	bucket, oldKey, newKey := a.bucket(), a.key(), a.key()
+	bulk := inventory.Names("o-", 3000)
+	a.put(inventory.Seed{Bucket: bucket, Names: bulk, KMSKey: oldKey})
+	w := newCLIWorkspace(t, a, map[string]string{"main.tf": rotateConfig(bucket, newKey, "") + `
+output "rotated" { value = minio_batch_keyrotate.test.objects_rotated }
+output "reseal_since" { value = minio_batch_keyrotate.test.reseal_since }
+output "report" { value = minio_batch_keyrotate.test.report }
+`})
+	w.must(0, "apply", "-input=false", "-auto-approve")
+	if n := w.output("rotated"); n != "3000" {
+		t.Fatalf("the first rotation rotated %s objects, want 3000", n)
+	}
+
+	late := inventory.Names("late-", 7)
+	a.put(inventory.Seed{Bucket: bucket, Names: late, KMSKey: oldKey})
+	w.must(0, "refresh", "-input=false")
+	since := w.stateAttr("minio_batch_keyrotate.test", "pending_since")
+	if _, err := time.Parse(time.RFC3339Nano, since); err != nil {
+		t.Fatalf("pending_since %q after drift: %v", since, err)
+	}
+	plan := strings.Join(strings.Fields(w.must(2, "plan", "-input=false", "-detailed-exitcode")), " ")
+	mustSay(t, "the plan of the drift", plan, fmt.Sprintf("7 data versions under %s/ in this rotation's scope are not under key %s", bucket, newKey),
+		fmt.Sprintf("Its job re-seals only the versions modified at or after %s, the oldest pending one", since), "not the versions the last rotation re-sealed")
+	w.must(0, "apply", "-input=false", "-auto-approve")
+	rotated, err := strconv.Atoi(w.output("rotated"))
+	t.Logf("the re-rotation's job rotated %d objects (the first: 3000)", rotated)
+	if err != nil || rotated < 7 || rotated > 14 {
+		t.Errorf("the re-rotation's job rotated %q objects (server's report), want 7 to 14", w.output("rotated"))
+	}
+	if got := w.output("reseal_since"); got != since {
+		t.Errorf("reseal_since %q, want the pending_since the plan named, %q", got, since)
+	}
+	var rep struct {
+		Reseal      string `json:"reseal"`
+		ResealSince string `json:"reseal_since"`
+		JobYAML     string `json:"job_yaml"`
+	}
+	if err := json.Unmarshal([]byte(w.output("report")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Reseal != "modified_since" || rep.ResealSince == "" || !regexp.MustCompile(`createdBefore: `).MatchString(rep.JobYAML) {
+		t.Errorf("report: reseal %q since %q, job:\n%s\nwant modified_since with the date in the job's filter", rep.Reseal, rep.ResealSince, rep.JobYAML)
+	}
+	if err := a.checkObjects(bucket, keysOf(append(late, bulk...), newKey))(nil); err != nil {
+		t.Error(err)
+	}
+	w.must(0, "plan", "-input=false", "-detailed-exitcode")
+}
