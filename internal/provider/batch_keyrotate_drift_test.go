@@ -81,7 +81,7 @@ func TestAccBatchKeyrotate_versionsLeftBehindAreAnError(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: rotateConfig(bucket, newKey, ""),
 			ExpectError: regexp.MustCompile(`(?s)Error: Rotation Left Versions Behind.*` +
-				says(fmt.Sprintf("1 data versions under %s/ are still not under key %s. The first: a-late", bucket, newKey))),
+				says(fmt.Sprintf("1 data version under %s/ is still not under key %s. The first: a-late", bucket, newKey))),
 		}},
 	})
 	if err := <-wrote; err != nil {

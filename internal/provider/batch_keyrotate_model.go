@@ -45,6 +45,9 @@ type batchKeyrotateModel struct {
 	VersionsSSES3       types.Int64  `tfsdk:"versions_sse_s3"`
 	VerifiedAt          types.String `tfsdk:"verified_at"`
 	PendingSince        types.String `tfsdk:"pending_since"`
+	VerifyLimit         types.Int64  `tfsdk:"verify_limit"`
+	Verification        types.String `tfsdk:"verification"`
+	DriftBound          types.Int64  `tfsdk:"drift_bound"`
 	ResealSince         types.String `tfsdk:"reseal_since"`
 
 	Sites types.List `tfsdk:"sites"`

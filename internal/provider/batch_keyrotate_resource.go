@@ -122,6 +122,7 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 		plan.PendingSince = pendingSinceValue(earliest(oldestPendingOf(res, spec)))
 	}
 	plan.Report = types.StringValue(res.report)
+	resp.Diagnostics.Append(writeVerifyMemo(ctx, resp.Private, res.memo)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if res.err != nil {
 		resp.Diagnostics.AddError("Rotation Job Did Not Complete", doneWhere(res)+runErrorDetail(out, res.err, r.clients.deniedNote(res.err)))
@@ -172,7 +173,8 @@ func (r *batchKeyrotateResource) Read(ctx context.Context, req resource.ReadRequ
 		// Every site's job, this resource's own among them.
 		r.readSites(ctx, &state, &resp.Diagnostics)
 	} else if r.readJob(ctx, &state, &resp.Diagnostics) {
-		r.verify(ctx, &state, &resp.Diagnostics)
+		memo := r.verify(ctx, &state, readVerifyMemo(ctx, req.Private), &resp.Diagnostics)
+		resp.Diagnostics.Append(writeVerifyMemo(ctx, resp.Private, memo)...)
 	}
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -218,7 +220,8 @@ func (r *batchKeyrotateResource) Update(ctx context.Context, req resource.Update
 	if sites, _ := plan.siteStates(ctx); len(sites) > 0 {
 		r.readSites(ctx, &plan, &resp.Diagnostics)
 	} else {
-		r.verify(ctx, &plan, &resp.Diagnostics)
+		memo := r.verify(ctx, &plan, readVerifyMemo(ctx, req.Private), &resp.Diagnostics)
+		resp.Diagnostics.Append(writeVerifyMemo(ctx, resp.Private, memo)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -277,7 +280,7 @@ func (r *batchKeyrotateResource) canceledWarning(ctx context.Context, state batc
 	spec, b := state.spec(ctx)
 	left := "The versions it did not reach stay under their old key."
 	if !b.diags.HasError() && spec.Encryption.Type == keyrotate.SSEKMS {
-		if res, err := scan.Scan(ctx, r.clients.s3, scan.ScopeOf(spec), scan.Options{}); err == nil {
+		if res, err := scan.ScanConcurrent(ctx, r.clients.s3, scan.ScopeOf(spec), scan.Options{}, scan.DefaultConcurrency); err == nil {
 			left = fmt.Sprintf("%d object versions in scope are not under %s and stay under their old key.", res.Pending(spec.Encryption).Versions, spec.Encryption.Key)
 		} else {
 			tflog.Warn(ctx, "could not count the versions the canceled job left", map[string]any{"error": err.Error()})
@@ -328,10 +331,11 @@ func (r *batchKeyrotateResource) ImportState(ctx context.Context, req resource.I
 			StallTimeout: types.StringValue(defaultStallTimeout), Verify: types.BoolValue(true),
 			PreserveTags: types.BoolValue(true), PreserveDeleted: types.BoolValue(true), DropExpires: types.BoolValue(false),
 		},
-		Triggers: types.MapNull(types.StringType),
-		Attempts: types.Int64Value(1),
-		User:     types.StringValue(from.jobUser(ctx, id)),
-		Sites:    types.ListValueMust(types.ObjectType{AttrTypes: siteStateAttrTypes()}, nil),
+		Triggers:    types.MapNull(types.StringType),
+		VerifyLimit: types.Int64Value(defaultVerifyLimit),
+		Attempts:    types.Int64Value(1),
+		User:        types.StringValue(from.jobUser(ctx, id)),
+		Sites:       types.ListValueMust(types.ObjectType{AttrTypes: siteStateAttrTypes()}, nil),
 	}
 	m.Timeouts.Object = types.ObjectNull(keyrotateBlockTypes()["timeouts"])
 	resp.Diagnostics.Append(m.setSpec(ctx, spec)...)

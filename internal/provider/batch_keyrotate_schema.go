@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -93,6 +95,13 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 				MarkdownDescription: "After the job, and on every refresh, list every version in scope (one listing, no request per object) and count those not on the target key. " +
 					"Default `true`. With it, versions written under an old key later, or restored from a backup, show in `terraform plan` as a new rotation. See \"Verification and data drift\".",
 			},
+			"verify_limit": schema.Int64Attribute{
+				Optional: true, Computed: true, Default: int64default.StaticInt64(defaultVerifyLimit),
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
+				MarkdownDescription: fmt.Sprintf("A refresh counts the scope exactly while its last exact count listed at most this many entries (versions and delete markers); "+
+					"above it, it reads a sample of %d pages of at most %d entries (a quarter of this limit at most) and states in `drift_bound` what it could miss. "+
+					"`0` counts exactly on every refresh. Default `%d` (about 30 s of listing on the benchmark machine). See \"Verification and data drift\".", samplePages, samplePageSize, defaultVerifyLimit),
+			},
 			"preserve_tags": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
 				MarkdownDescription: docPreserveTags,
@@ -134,6 +143,9 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"versions_unencrypted": verifiedInt("Data versions in scope without encryption. A rotation never encrypts plaintext (nor SSE-C), so these stay as they are."),
 			"versions_sse_s3":      verifiedInt("SSE-S3 data versions in scope under an `sse-kms` target: the server counts them as rotated but cannot move them to a KMS key."),
 			"verified_at":          verifiedString("When the versions were last counted (RFC 3339); null with `verify = false`."),
+			"verification":         verifiedString("`exact` when the last verification counted every version in scope, `sampled` when it read a sample (see `verify_limit`); null with `verify = false`."),
+			"drift_bound": verifiedInt("The fewest versions not under the target key, spread over the scope, that the last verification finds with probability 95 %: " +
+				"`0` when it was exact. Drift of fewer versions, or drift in one place, can escape a sample."),
 			"pending_since": verifiedString("The Last-Modified of the oldest version counted in `versions_pending` (RFC 3339, to the millisecond), on any site; " +
 				"null when none is pending or with `verify = false`. The rotation that replaces this one re-seals only the versions modified at or after it."),
 			"reseal_since": computedString("The date this rotation's job was narrowed to: it re-sealed only the versions modified at or after it, the oldest version " +

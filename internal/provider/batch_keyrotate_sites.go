@@ -211,7 +211,7 @@ func (r *batchKeyrotateResource) readSites(ctx context.Context, m *batchKeyrotat
 		if at[i] == nil || !verify || st.Status.ValueString() != string(batchjob.StatusComplete) {
 			return
 		}
-		if res := (&rotator{clients: at[i].clients}).countVersions(ctx, spec, &siteDiags[i]); res != nil {
+		if res, _ := (&rotator{clients: at[i].clients}).countVersions(ctx, spec, &siteDiags[i]); res != nil {
 			states[i].VersionsPending = types.Int64Value(res.Pending(spec.Encryption).Versions)
 			oldest[i] = res.OldestPending(spec.Encryption)
 		}
@@ -222,10 +222,12 @@ func (r *batchKeyrotateResource) readSites(ctx context.Context, m *batchKeyrotat
 		}
 	}
 	diags.Append(m.setSites(ctx, states)...)
-	m.PendingSince = types.StringNull()
+	// Under site replication every refresh counts every site exactly.
+	m.PendingSince, m.Verification, m.DriftBound = types.StringNull(), types.StringNull(), types.Int64Null()
 	if !m.VersionsPending.IsNull() {
 		m.VerifiedAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
 		m.PendingSince = pendingSinceValue(earliest(oldest))
+		m.Verification, m.DriftBound = types.StringValue(verificationExact), types.Int64Value(0)
 	}
 }
 

@@ -21,35 +21,50 @@ import (
 // is: every version in scope, counted from outside after the job and on
 // every refresh. A version not on the target key is drift the plan shows.
 
-// verify counts the versions in scope and records the counts in m. It
-// returns the scan, or nil when verification is off or the job has not
+// verify counts the versions in scope and records the counts in m: exactly,
+// or from a sample when the last exact count (memo) was larger than
+// verify_limit. It returns the memo of this count (memo itself after a
+// sample). Nothing is counted when verification is off or the job has not
 // completed (a running or failed job's scope is not expected to be done).
-func (r *batchKeyrotateResource) verify(ctx context.Context, m *batchKeyrotateModel, diags *diag.Diagnostics) *scan.Result {
+func (r *batchKeyrotateResource) verify(ctx context.Context, m *batchKeyrotateModel, memo verifyMemo, diags *diag.Diagnostics) verifyMemo {
 	spec, b := m.spec(ctx)
 	if !m.Verify.ValueBool() || m.Status.ValueString() != string(batchjob.StatusComplete) || b.diags.HasError() {
 		m.setVerified(nil, time.Time{}, spec)
-		return nil
+		return memo
 	}
-	res := r.countVersions(ctx, spec, diags)
+	if memo.sampled(m.VerifyLimit.ValueInt64()) {
+		if res := r.countSample(ctx, spec, memo, m.VerifyLimit.ValueInt64(), diags); res != nil {
+			m.setSampled(res, memo, spec, diags)
+		} else {
+			m.setVerified(nil, time.Time{}, spec)
+		}
+		return memo
+	}
+	res, next := r.countVersions(ctx, spec, diags)
 	m.setVerified(res, time.Now(), spec)
-	return res
+	if res == nil {
+		return memo
+	}
+	return next
 }
 
 // countVersions lists every version in the job's scope and counts them by
-// key; nil (with a warning) when the listing fails.
-func (r *rotator) countVersions(ctx context.Context, spec keyrotate.Spec, diags *diag.Diagnostics) *scan.Result {
+// key, drawing the names a later sampled refresh starts at; nil (with a
+// warning) when the listing fails.
+func (r *rotator) countVersions(ctx context.Context, spec keyrotate.Spec, diags *diag.Diagnostics) (*scan.Result, verifyMemo) {
 	where := spec.Bucket + "/" + spec.Prefix
-	res, err := scan.Scan(ctx, r.clients.s3, scan.ScopeOf(spec), scan.Options{Progress: func(seen int64) {
+	keys := newKeySampler()
+	res, err := scan.ScanConcurrent(ctx, r.clients.s3, scan.ScopeOf(spec), scan.Options{Observe: keys.Add, Progress: func(seen int64) {
 		tflog.Info(ctx, "verifying the rotation", map[string]any{"where": where, "versions_seen": seen})
-	}})
+	}}, scan.DefaultConcurrency)
 	if err != nil {
 		if !r.clients.explain(err, "Verifying the rotation failed.", diags) {
 			diags.AddWarning("Rotation Not Verified",
 				fmt.Sprintf("Listing the versions under %s to check their keys failed, so the counts of pending versions are unknown. Check that the credentials may list object versions (s3:ListBucketVersions).\n\n%v", where, err))
 		}
-		return nil
+		return nil, verifyMemo{}
 	}
-	return res
+	return res, verifyMemo{Entries: keys.Seen(), Keys: keys.Keys()}
 }
 
 // setVerified records the counts of a verification at time at; a nil res
@@ -57,9 +72,10 @@ func (r *rotator) countVersions(ctx context.Context, spec keyrotate.Spec, diags 
 func (m *batchKeyrotateModel) setVerified(res *scan.Result, at time.Time, spec keyrotate.Spec) {
 	if res == nil {
 		m.VersionsPending, m.VersionsUnencrypted, m.VersionsSSES3, m.VerifiedAt = types.Int64Null(), types.Int64Null(), types.Int64Null(), types.StringNull()
-		m.PendingSince = types.StringNull()
+		m.PendingSince, m.Verification, m.DriftBound = types.StringNull(), types.StringNull(), types.Int64Null()
 		return
 	}
+	m.Verification, m.DriftBound = types.StringValue(verificationExact), types.Int64Value(0)
 	m.PendingSince = pendingSinceValue(res.OldestPending(spec.Encryption))
 	m.VersionsPending = types.Int64Value(res.Pending(spec.Encryption).Versions)
 	m.VersionsUnencrypted = types.Int64Value(res.Unencrypted.Versions)
@@ -88,9 +104,10 @@ func pendingError(spec keyrotate.Spec, res *scan.Result, again string) (string, 
 		first = append(first, fmt.Sprintf("%s (version %s, under %s)", v.Name, v.VersionID, v.KMSKey))
 	}
 	return "Rotation Left Versions Behind", fmt.Sprintf(
-		"The job completed, but %d data versions under %s/%s are still not under %s. The first: %s. "+
+		"The job completed, but %s under %s/%s %s still not under %s. The first: %s. "+
 			"They may have been written under the old key while the job ran. %s",
-		res.Pending(spec.Encryption).Versions, spec.Bucket, spec.Prefix, targetName(spec.Encryption), strings.Join(first, ", "), again)
+		count(res.Pending(spec.Encryption).Versions, "data version"), spec.Bucket, spec.Prefix, isAre(res.Pending(spec.Encryption).Versions),
+		targetName(spec.Encryption), strings.Join(first, ", "), again)
 }
 
 func targetName(e keyrotate.Encryption) string {
@@ -113,9 +130,9 @@ func planDrift(ctx context.Context, state batchKeyrotateModel, resp *resource.Mo
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("versions_pending"))
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("versions_pending"), types.Int64Unknown())...)
 	resp.Diagnostics.AddAttributeWarning(path.Root("versions_pending"), "Versions Not On The Target Key",
-		fmt.Sprintf("%d data versions under %s/%s in this rotation's scope are not under %s%s (counted at %s): written later under another key, "+
+		fmt.Sprintf("%s under %s/%s in this rotation's scope %s not under %s%s (counted at %s): written later under another key, "+
 			"or restored from a backup. The plan replaces the rotation to move them. %s",
-			pending.ValueInt64(), spec.Bucket, spec.Prefix, targetName(spec.Encryption), pendingBySite(ctx, state), state.VerifiedAt.ValueString(),
+			count(pending.ValueInt64(), "data version"), spec.Bucket, spec.Prefix, isAre(pending.ValueInt64()), targetName(spec.Encryption), pendingBySite(ctx, state), state.VerifiedAt.ValueString(),
 			driftScope(spec, state.PendingSince)))
 }
 

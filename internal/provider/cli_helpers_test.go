@@ -3,12 +3,12 @@ package provider
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -168,15 +168,34 @@ func (w *cliWorkspace) stateID(addr string) string {
 }
 
 // stateAttr is the string (or number) attribute name of the resource at
-// addr in the workspace's state, read with `terraform state show`.
+// addr of the root module in the workspace's state, read with
+// `terraform show -json`.
 func (w *cliWorkspace) stateAttr(addr, name string) string {
 	w.t.Helper()
-	out := w.must(0, "state", "show", addr)
-	m := regexp.MustCompile(`(?m)^\s*` + regexp.QuoteMeta(name) + `\s*=\s*"?([^"\n]+)"?$`).FindStringSubmatch(out)
-	if m == nil {
-		w.t.Fatalf("no %s in the state of %s:\n%s", name, addr, out)
+	var shown struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Address string                     `json:"address"`
+					Values  map[string]json.RawMessage `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
 	}
-	return m[1]
+	if err := json.Unmarshal([]byte(w.must(0, "show", "-json")), &shown); err != nil {
+		w.t.Fatal(err)
+	}
+	for _, r := range shown.Values.RootModule.Resources {
+		if raw, ok := r.Values[name]; ok && r.Address == addr {
+			var s string
+			if json.Unmarshal(raw, &s) == nil {
+				return s
+			}
+			return string(raw)
+		}
+	}
+	w.t.Fatalf("no %s of %s in the state", name, addr)
+	return ""
 }
 
 // unsetenv removes variables from the environment the CLI runs in.

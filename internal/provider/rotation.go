@@ -84,8 +84,10 @@ type rotationResult struct {
 	pending string
 	// before is what the scope held before the job, by key; nil when it
 	// could not be listed.
-	before     *scan.Result
-	verified   *scan.Result
+	before   *scan.Result
+	verified *scan.Result
+	// memo is what a later sampled refresh needs of the verification.
+	memo       verifyMemo
 	verifiedAt time.Time
 	// canceled is set when cancelUnfinished canceled the job.
 	canceled bool
@@ -275,7 +277,7 @@ func (run *siteRun) finish(ctx context.Context, spec keyrotate.Spec) {
 	}
 	if opts.verify && res.out.Progress.Status == batchjob.StatusComplete {
 		opts.say(ctx, "counting every version in scope by key")
-		if res.verified = r.countVersions(ctx, spec, diags); res.verified != nil {
+		if res.verified, res.memo = r.countVersions(ctx, spec, diags); res.verified != nil {
 			res.verifiedAt = time.Now()
 		}
 	}
@@ -370,6 +372,14 @@ func jobSummary(out batchjob.Outcome) string {
 	p := out.Progress
 	return fmt.Sprintf("Job %s (attempt %d): %d objects rotated, %d failed, last object %q, in the job's last saved report (MinIO saves it every few seconds).",
 		out.JobID, out.Attempts, p.Objects, p.ObjectsFailed, p.LastObject)
+}
+
+// isAre is the verb that agrees with n things.
+func isAre(n int64) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }
 
 // count is n with its noun, singular for 1: "1 object", "2 objects".

@@ -58,8 +58,12 @@ func nothingPending(spec keyrotate.Spec, before *scan.Result) string {
 		// Which key sealed an SSE-S3 version cannot be seen from outside.
 		return ""
 	case spec.Encryption.Type == keyrotate.SSEKMS && before.SSES3.Versions > 0:
-		return fmt.Sprintf("every SSE-KMS version in scope under %s is already under key %s (%d SSE-S3 versions stay SSE-S3: an sse-kms job does not move them)",
-			where, spec.Encryption.Key, before.SSES3.Versions)
+		verb := "stay"
+		if before.SSES3.Versions == 1 {
+			verb = "stays"
+		}
+		return fmt.Sprintf("every SSE-KMS version in scope under %s is already under key %s (%s %s SSE-S3: an sse-kms job does not move them)",
+			where, spec.Encryption.Key, count(before.SSES3.Versions, "SSE-S3 version"), verb)
 	default:
 		return fmt.Sprintf("all %s in scope under %s are already under %s", count(rewritten, "encrypted version"), where, targetName(spec.Encryption))
 	}

@@ -35,6 +35,9 @@ type Options struct {
 	// may read tags (TagsReadable), without which Result.Tagged would
 	// silently count 0: MinIO leaves tags out of the listing then.
 	Tags TagReader
+	// Observe, if set, sees every listing entry, one call at a time but,
+	// under ScanConcurrent, not in listing order.
+	Observe func(Version)
 }
 
 // ProgressEvery is how many listing entries pass between two calls of
@@ -55,6 +58,9 @@ func Scan(ctx context.Context, c Lister, scope Scope, o Options) (*Result, error
 			probe = nil
 		}
 		n.Add(v)
+		if o.Observe != nil {
+			o.Observe(v)
+		}
 		if o.Progress != nil && n.res.Seen%ProgressEvery == 0 {
 			o.Progress(n.res.Seen)
 		}

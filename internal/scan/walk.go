@@ -27,13 +27,22 @@ var _ Lister = (*minio.Client)(nil)
 // ctx ends between two pages; Walk checks ctx itself so that a canceled
 // walk never looks complete.
 func Walk(ctx context.Context, c Lister, bucket, prefix string, fn func(Version) error) error {
-	opts := minio.ListObjectsOptions{Prefix: prefix, Recursive: true, WithVersions: true, WithMetadata: true}
+	return WalkRange(ctx, c, bucket, prefix, Range{}, fn)
+}
+
+// WalkRange is Walk over the keys of r only: its listing starts after
+// r.After (the key-marker) and stops at the first key past r.Until.
+func WalkRange(ctx context.Context, c Lister, bucket, prefix string, r Range, fn func(Version) error) error {
+	opts := minio.ListObjectsOptions{Prefix: prefix, StartAfter: r.After, Recursive: true, WithVersions: true, WithMetadata: true}
 	for o := range c.ListObjectsIter(ctx, bucket, opts) {
 		if o.Err != nil {
 			return fmt.Errorf("listing the versions under %s: %w", where(bucket, prefix), o.Err)
 		}
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if r.past(o.Key) {
+			break
 		}
 		if err := withheldMetadata(bucket, o); err != nil {
 			return err

@@ -38,6 +38,8 @@ type SitesOptions struct {
 	// Parallel bounds how many sites are scanned at once; 0 means
 	// DefaultParallel.
 	Parallel int
+	// Concurrency is Options.Concurrency of every site's scan.
+	Concurrency int
 	// Progress, if set, is called as Options.Progress of the scan of site
 	// i (its index in the sites given). Calls for different sites may be
 	// concurrent; those for one site are not.
@@ -283,7 +285,7 @@ func ScanSites(ctx context.Context, group []Site, key string, o SitesOptions) (S
 			if o.Progress != nil {
 				progress = func(p Progress) { o.Progress(i, p) }
 			}
-			r.Sites[i], errs[i] = checkSite(sctx, g, s, key, Options{Samples: o.Samples, Progress: progress})
+			r.Sites[i], errs[i] = checkSite(sctx, g, s, key, Options{Samples: o.Samples, Progress: progress, Concurrency: o.Concurrency})
 			if errs[i] != nil {
 				stop(errOtherSite)
 			}

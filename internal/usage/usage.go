@@ -36,6 +36,10 @@ type Options struct {
 	// ServerDefaultKey is MinIO's KMS default key (see ServerDefaultKey),
 	// if known: Report.ServerDefault says whether key is it.
 	ServerDefaultKey string
+	// Concurrency is how many listings run at a time: buckets side by
+	// side, each split into key ranges (scan.Partition); 0 or 1 lists one
+	// bucket after another in one listing each. The report is the same.
+	Concurrency int
 }
 
 // DefaultSamples is Options.Samples when zero.
@@ -150,6 +154,9 @@ func Scan(ctx context.Context, c Client, key string, o Options) (Report, error) 
 		names[i] = b.Name
 	}
 	slices.Sort(names)
+	if o.Concurrency > 1 {
+		return scanConcurrent(ctx, c, key, o, r, names)
+	}
 	p := Progress{BucketsTotal: len(names)}
 	report := func() {
 		if o.Progress != nil {
@@ -179,14 +186,7 @@ func Scan(ctx context.Context, c Client, key string, o Options) (Report, error) 
 				if seen%scan.ProgressEvery == 0 {
 					report()
 				}
-				if v.IsDeleteMarker || v.Encryption.Kind != scan.SSEKMS || v.Encryption.Key != key {
-					return nil
-				}
-				b.Versions++
-				b.Bytes += v.Size
-				if len(b.Samples) < o.Samples {
-					b.Samples = append(b.Samples, scan.VersionRef{Name: v.Name, VersionID: v.VersionID, KMSKey: v.Encryption.Key})
-				}
+				b.tally(v, key, o.Samples)
 				return nil
 			})
 			r.VersionsSeen += seen
@@ -264,4 +264,17 @@ func ServerDefaultKey(ctx context.Context, c KMSStatusReader) (string, error) {
 		return "", fmt.Errorf("asking MinIO for its KMS status: %w", err)
 	}
 	return strings.TrimPrefix(st.DefaultKeyID, kmsARNPrefix), nil
+}
+
+// tally counts v in b when it is a data version sealed under key, keeping
+// the first samples of them.
+func (b *Bucket) tally(v scan.Version, key string, samples int) {
+	if v.IsDeleteMarker || v.Encryption.Kind != scan.SSEKMS || v.Encryption.Key != key {
+		return
+	}
+	b.Versions++
+	b.Bytes += v.Size
+	if len(b.Samples) < samples {
+		b.Samples = append(b.Samples, scan.VersionRef{Name: v.Name, VersionID: v.VersionID, KMSKey: v.Encryption.Key})
+	}
 }
