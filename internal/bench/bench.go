@@ -74,6 +74,9 @@ func (b *bench) measure(ctx context.Context, c config, t *table) error {
 	}
 	t.add(rows...)
 	for _, n := range c.sizes {
+		if c.pairs == 0 {
+			continue // no rotations: the scanner and the refresh only
+		}
 		pairs := c.pairs
 		if n >= c.largeSize {
 			pairs = 1

@@ -37,16 +37,20 @@ type config struct {
 	refreshN  int   // finished rotations refreshed by one plan
 	detectN   int   // jobs whose end the waiter detects, for its latency
 	memory    bool  // run the in-process memory benchmarks
+	// distributed runs everything on four MinIO nodes (one drive each)
+	// instead of one.
+	distributed bool
 }
 
 func run() error {
 	var c config
 	sizes := flag.String("sizes", "1000,3000,10000,100000", "objects per rotation, comma-separated; the largest is seeded and scanned")
-	flag.IntVar(&c.pairs, "pairs", 3, "alternating apply/direct pairs per size (medians); sizes >= -large get one")
+	flag.IntVar(&c.pairs, "pairs", 3, "alternating apply/direct pairs per size (medians); sizes >= -large get one; 0 runs no rotation")
 	flag.IntVar(&c.largeSize, "large", 100000, "size from which one pair is run")
 	flag.IntVar(&c.refreshN, "refresh", 50, "finished rotations that one terraform plan refreshes")
 	flag.IntVar(&c.detectN, "detect", 10, "jobs whose end the waiter detects in-process")
 	flag.BoolVar(&c.memory, "memory", true, "run the in-process memory benchmarks of the scanner and the snapshot")
+	flag.BoolVar(&c.distributed, "distributed", false, "run on a cluster of four MinIO nodes, one drive each")
 	flag.Parse()
 	for _, f := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
@@ -73,7 +77,11 @@ func run() error {
 		}
 		t.add(rows...)
 	}
-	s, err := teststack.Start(ctx, teststack.Options{Logf: logf})
+	opts := teststack.Options{Logf: logf}
+	if c.distributed {
+		opts.Topology = teststack.Distributed
+	}
+	s, err := teststack.Start(ctx, opts)
 	if err != nil {
 		return err
 	}

@@ -9,9 +9,10 @@ import (
 )
 
 // scanRows measures, over each scope of 10,000 objects or more, one
-// scan.Scan pass (what a refresh with verify pays, and what the checks
-// before a job pay) against a HEAD per object, 8 at a time
-// (scan.CountExpires, the plan's Expires check): versions per second.
+// scan.Scan pass, the same in key ranges listed side by side
+// (scan.ScanConcurrent: what a refresh with verify and the count before a
+// job pay), and a HEAD per object, 8 at a time (scan.CountExpires, what
+// apply pays to read every Expires header): versions per second.
 func (b *bench) scanRows(ctx context.Context, c config) ([]row, error) {
 	var rows []row
 	for _, n := range c.sizes {
@@ -26,6 +27,11 @@ func (b *bench) scanRows(ctx context.Context, c config) ([]row, error) {
 			return nil, fmt.Errorf("scanning %d objects: %w", n, err)
 		}
 		began = time.Now()
+		if _, err := scan.ScanConcurrent(ctx, b.s3, scope, scan.Options{}, scan.DefaultConcurrency); err != nil {
+			return nil, fmt.Errorf("scanning %d objects in parallel: %w", n, err)
+		}
+		parallel := time.Since(began)
+		began = time.Now()
 		if _, err := scan.CountExpires(ctx, b.s3, scope, began, 8); err != nil {
 			return nil, fmt.Errorf("HEAD per object over %d: %w", n, err)
 		}
@@ -34,9 +40,11 @@ func (b *bench) scanRows(ctx context.Context, c config) ([]row, error) {
 		rows = append(rows,
 			row{what: "scanner: scan.Scan, one listing pass with metadata", size: count(int(res.Seen), "versions"), runs: 1,
 				value: fmt.Sprintf("%.0f versions/s (%s)", rate(listed), secs(listed))},
+			row{what: fmt.Sprintf("scanner: scan.ScanConcurrent, key ranges %d at a time", scan.DefaultConcurrency), size: count(int(res.Seen), "versions"), runs: 1,
+				value: fmt.Sprintf("%.0f versions/s (%s): %.1fx the serial pass", rate(parallel), secs(parallel), listed.Seconds()/parallel.Seconds())},
 			row{what: "scanner alternative: a HEAD per object, 8 at a time", size: count(int(res.Seen), "versions"), runs: 1,
 				value: fmt.Sprintf("%.0f versions/s (%s): the listing is %.1fx faster", rate(headed), secs(headed), headed.Seconds()/listed.Seconds())})
-		b.logf("scan of %d versions: %s; HEAD per object: %s", res.Seen, secs(listed), secs(headed))
+		b.logf("scan of %d versions: %s serial, %s in parallel; HEAD per object: %s", res.Seen, secs(listed), secs(parallel), secs(headed))
 	}
 	return rows, nil
 }

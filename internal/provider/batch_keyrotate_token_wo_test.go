@@ -133,6 +133,8 @@ func TestAccBatchKeyrotate_writeOnlyToken(t *testing.T) {
 		t.Fatalf("notification %+v: want the first token for complete job %s", jobs[0], firstID)
 	}
 
+	// Something to rotate, or the replacement starts no job.
+	a.put(inventory.Seed{Bucket: bucket, Names: inventory.Names("later-", 2), KMSKey: oldKey})
 	w.write("main.tf", tokenWOConfig(bucket, newKey, sink.URL, 2))
 	w.env = append(w.env, "TF_VAR_notify_token="+second) // the later entry wins
 	replanJSON, change := w.plannedChange("second.tfplan", rotateAddr)

@@ -102,19 +102,25 @@ func (r *rotator) skipJobs(ctx context.Context, spec keyrotate.Spec, runs []*sit
 }
 
 // resealSince is the date the job can be narrowed to: the oldest pending
-// version's on any site; zero when the whole scope must be re-sealed
+// version's on any site. It is zero when the whole scope must be re-sealed
 // (a scope not counted, or SSE-S3 versions under an sse-s3 target, whose
-// sealing key cannot be seen).
+// sealing key cannot be seen), and when no SSE-KMS version is older, so
+// that a filter would leave nothing out: the job then is the resource's
+// own, and reads back as such on import.
 func resealSince(spec keyrotate.Spec, runs []*siteRun) time.Time {
-	oldest := make([]time.Time, len(runs))
+	pending, all := make([]time.Time, len(runs)), make([]time.Time, len(runs))
 	for i, run := range runs {
 		before := run.res.before
 		if before == nil || (spec.Encryption.Type == keyrotate.SSES3 && before.SSES3.Versions > 0) {
 			return time.Time{}
 		}
-		oldest[i] = before.OldestPending(spec.Encryption)
+		pending[i], all[i] = before.OldestPending(spec.Encryption), before.OldestKMS()
 	}
-	return earliest(oldest)
+	since := earliest(pending)
+	if !since.After(earliest(all)) {
+		return time.Time{}
+	}
+	return since
 }
 
 // oldestPendingOf is each site's oldest pending date after the rotation;

@@ -60,6 +60,9 @@ func TestResealSince(t *testing.T) {
 	if got := resealSince(kms, []*siteRun{a, b}); !got.Equal(day(4)) {
 		t.Errorf("two sites: %v, want %v", got, day(4))
 	}
+	if got := resealSince(kms, []*siteRun{b}); !got.IsZero() {
+		t.Errorf("nothing older than the oldest pending version: %v, want the whole scope (the resource's own job)", got)
+	}
 	if got := resealSince(kms, []*siteRun{a, run(nil)}); !got.IsZero() {
 		t.Errorf("a site not counted: %v, want the whole scope", got)
 	}

@@ -134,6 +134,18 @@ func (r *Result) OldestPending(target keyrotate.Encryption) time.Time {
 	return oldest
 }
 
+// OldestKMS is the earliest Last-Modified of the in-scope SSE-KMS
+// versions, under any key, as listed; zero when there is none.
+func (r *Result) OldestKMS() time.Time {
+	var oldest time.Time
+	for _, t := range r.oldest {
+		if oldest.IsZero() || t.Before(oldest) {
+			oldest = t
+		}
+	}
+	return oldest
+}
+
 func (r *Result) noteModified(key string, t time.Time) {
 	if o, ok := r.oldest[key]; !ok || t.Before(o) {
 		if r.oldest == nil {
