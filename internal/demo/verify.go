@@ -99,7 +99,15 @@ func ratio(what string, n, of int) row { return row{what, fmt.Sprintf("%d of %d"
 // compare checks the bucket now against before, version by version and
 // through plain GETs, and the provider's counters against what before
 // holds.
-func compare(ctx context.Context, c *minio.Client, before snapshot, counters map[string]*int64) ([]row, error) {
+// expected is what the provider's counters must say after an apply: what
+// its job re-sealed (checked when not 0: the server's count, at least
+// rotated and at most twice that), and what it put back of them.
+type expected struct {
+	rotated, tagsRestored, markersRestored int
+	of                                     string // what rotated counts
+}
+
+func compare(ctx context.Context, c *minio.Client, before snapshot, counters map[string]*int64, want expected) ([]row, error) {
 	after, err := take(ctx, c, bucket)
 	if err != nil {
 		return nil, err
@@ -148,15 +156,20 @@ func compare(ctx context.Context, c *minio.Client, before snapshot, counters map
 		ratio("deleted objects still deleted (GET: 404)", stillDeleted, len(before.deleted)),
 		ratio("live objects returning their newest bytes", newestBytes, len(before.newest)),
 	}
-	// Every rotation re-seals every version in scope, so each one puts back
-	// every tag set and delete marker that before holds.
+	if want.rotated > 0 {
+		r := row{what: "provider: objects_rotated (the server's count)", result: "null"}
+		if v := counters["objects_rotated"]; v != nil {
+			r.result, r.ok = fmt.Sprintf("%d (%d %s)", *v, want.rotated, want.of), *v >= int64(want.rotated) && *v <= 2*int64(want.rotated)
+		}
+		rows = append(rows, r)
+	}
 	for _, p := range []struct {
 		output string
 		want   int
 		of     string
 	}{
-		{"tags_restored", before.tagged(), "tagged versions"},
-		{"delete_markers_restored", len(before.deleted), "deleted objects"},
+		{"tags_restored", want.tagsRestored, "tagged versions re-sealed"},
+		{"delete_markers_restored", want.markersRestored, "deleted objects re-sealed"},
 		{"versions_pending", 0, "expected"},
 	} {
 		r := row{what: "provider: " + p.output, result: "null"}

@@ -280,7 +280,7 @@ func (r *batchKeyrotateResource) canceledWarning(ctx context.Context, state batc
 	spec, b := state.spec(ctx)
 	left := "The versions it did not reach stay under their old key."
 	if !b.diags.HasError() && spec.Encryption.Type == keyrotate.SSEKMS {
-		if res, err := scan.ScanConcurrent(ctx, r.clients.s3, scan.ScopeOf(spec), scan.Options{}, scan.DefaultConcurrency); err == nil {
+		if res, err := scan.ScanConcurrent(ctx, r.clients.s3, scan.ScopeOf(spec), scan.Options{}, listingConcurrency); err == nil {
 			left = fmt.Sprintf("%d object versions in scope are not under %s and stay under their old key.", res.Pending(spec.Encryption).Versions, spec.Encryption.Key)
 		} else {
 			tflog.Warn(ctx, "could not count the versions the canceled job left", map[string]any{"error": err.Error()})

@@ -23,7 +23,7 @@ func (r *rotator) countScope(ctx context.Context, spec keyrotate.Spec) *scan.Res
 	where := fmt.Sprintf("%s/%s", spec.Bucket, spec.Prefix)
 	res, err := scan.ScanConcurrent(ctx, r.clients.s3, scan.ScopeOf(spec), scan.Options{Progress: func(seen int64) {
 		tflog.Info(ctx, "counting the rotation's scope", map[string]any{"where": where, "versions_seen": seen})
-	}}, scan.DefaultConcurrency)
+	}}, listingConcurrency)
 	if err != nil {
 		tflog.Warn(ctx, "could not count the rotation's scope; starting the job anyway", map[string]any{"error": err.Error()})
 		return nil

@@ -56,7 +56,7 @@ func (r *rotator) countVersions(ctx context.Context, spec keyrotate.Spec, diags 
 	keys := newKeySampler()
 	res, err := scan.ScanConcurrent(ctx, r.clients.s3, scan.ScopeOf(spec), scan.Options{Observe: keys.Add, Progress: func(seen int64) {
 		tflog.Info(ctx, "verifying the rotation", map[string]any{"where": where, "versions_seen": seen})
-	}}, scan.DefaultConcurrency)
+	}}, listingConcurrency)
 	if err != nil {
 		if !r.clients.explain(err, "Verifying the rotation failed.", diags) {
 			diags.AddWarning("Rotation Not Verified",

@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/minio-keyrotate/terraform-provider-minio/internal/scan"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/usage"
 )
 
@@ -52,7 +51,7 @@ func (c *clients) keyUsageSites(ctx context.Context, key string, consequence fun
 	began := time.Now()
 	var mu sync.Mutex
 	lastLog := make([]time.Time, len(group))
-	rep, err := usage.ScanSites(ctx, ss, key, usage.SitesOptions{Concurrency: scan.DefaultConcurrency, Progress: func(i int, p usage.Progress) {
+	rep, err := usage.ScanSites(ctx, ss, key, usage.SitesOptions{Concurrency: listingConcurrency, Progress: func(i int, p usage.Progress) {
 		mu.Lock()
 		defer mu.Unlock()
 		if time.Since(lastLog[i]) < time.Second && p.BucketsDone < p.BucketsTotal {

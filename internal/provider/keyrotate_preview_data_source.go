@@ -243,7 +243,7 @@ func (d *keyrotatePreviewDataSource) Read(ctx context.Context, req datasource.Re
 	now := time.Now()
 	res, err := scan.ScanConcurrent(ctx, d.clients.s3, scope, scan.Options{Now: now, Tags: d.clients.s3, Progress: func(seen int64) {
 		tflog.Info(ctx, "previewing the rotation's scope", map[string]any{"where": where, "versions_seen": seen})
-	}}, scan.DefaultConcurrency)
+	}}, listingConcurrency)
 	if err != nil {
 		if !d.clients.explain(err, "The preview was not read.", &resp.Diagnostics) {
 			resp.Diagnostics.AddError("Cannot List Object Versions",

@@ -49,7 +49,7 @@ func (d *keyrotatePreviewDataSource) previewSites(ctx context.Context, scope sca
 	errs := make([]error, len(group))
 	results[0] = local
 	eachOf(group[1:], func(i int, s *site) {
-		results[i+1], errs[i+1] = scan.ScanConcurrent(ctx, s.s3, scope, scan.Options{Now: now, Tags: s.s3}, scan.DefaultConcurrency)
+		results[i+1], errs[i+1] = scan.ScanConcurrent(ctx, s.s3, scope, scan.Options{Now: now, Tags: s.s3}, listingConcurrency)
 	})
 	total := &scan.Result{}
 	values := make([]attr.Value, len(group))
