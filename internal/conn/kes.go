@@ -131,7 +131,11 @@ func (s KESSettings) ResolveKES(lookup func(string) (string, bool)) (*KESConn, [
 	case byKey:
 		key, err := kes.ParseAPIKey(s.APIKey)
 		if err != nil {
-			return nil, problem("kes.api_key", "Invalid KES API Key", "api_key must be a KES API key as `kes identity new` prints it (kes:v1:...).")
+			name := "api_key"
+			if env := kesEnv["kes.api_key"]; sources["kes.api_key"] == env {
+				name = env + " (in the environment, read for api_key)"
+			}
+			return nil, problem("kes.api_key", "Invalid KES API Key", name+" must be a KES API key as `kes identity new` prints it (kes:v1:...).")
 		}
 		if cert, err = kes.GenerateCertificate(key); err != nil {
 			return nil, problem("kes.api_key", "Invalid KES API Key", "No client certificate could be made from api_key.\n\n"+err.Error())

@@ -72,3 +72,23 @@ func TestKESSource(t *testing.T) {
 		t.Fatalf("endpoint %q, sources %q %q %q", k.Endpoint, k.Source("kes.endpoint"), k.Source("kes.api_key"), k.Source("kes.ca_file"))
 	}
 }
+
+// TestKESBadAPIKeyNamesWhereItCameFrom: an API key that is not one is
+// named as the user set it: api_key in the configuration, KES_API_KEY in
+// the environment.
+func TestKESBadAPIKeyNamesWhereItCameFrom(t *testing.T) {
+	const endpoint = "https://kes.example.com:7373"
+	_, fromConfig := KESSettings{Endpoint: endpoint, APIKey: "kes:v1:nope"}.ResolveKES(env(nil))
+	_, fromEnv := KESSettings{}.ResolveKES(env(map[string]string{"KES_SERVER": endpoint, "KES_API_KEY": "kes:v1:nope"}))
+	for _, c := range []struct {
+		problems []Problem
+		want     string
+	}{
+		{fromConfig, "api_key must be a KES API key"},
+		{fromEnv, "KES_API_KEY (in the environment, read for api_key) must be a KES API key"},
+	} {
+		if len(c.problems) != 1 || !strings.HasPrefix(c.problems[0].Detail, c.want) {
+			t.Errorf("want a detail opening %q, got %+v", c.want, c.problems)
+		}
+	}
+}

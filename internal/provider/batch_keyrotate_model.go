@@ -353,17 +353,24 @@ func known(v types.Bool) bool { return !v.IsNull() && !v.IsUnknown() }
 // to be false.
 func onByDefault(v types.Bool) bool { return v.IsNull() || (!v.IsUnknown() && v.ValueBool()) }
 
+// crossFieldRules are the spec's rules that compare two arguments of one
+// block; the others are about their own argument alone.
+var crossFieldRules = map[string]bool{
+	"Unexpected Encryption Key": true, "Empty Age Window": true, "Empty Creation Window": true, "Conflicting Filters": true,
+}
+
 // validationDiags turns the spec's validation errors into attribute
-// diagnostics. Rules compare values within one block (filter, encryption,
-// ...), so an error in a block with a value not yet known is left for
-// apply time, when everything is known.
+// diagnostics. An error waits for apply, when everything is known, if its
+// argument (or a block holding it) is not known yet, or if its rule
+// compares arguments of a block with a value not yet known; an invalid
+// type is reported even while the key beside it is unknown.
 func (b *specBuilder) validationDiags(s keyrotate.Spec) diag.Diagnostics {
 	var diags diag.Diagnostics
 	for _, fe := range s.Validate() {
-		if b.anyUnknownUnder(fe.Path[0]) {
+		p := fieldPath(fe.Path)
+		if b.unknownAt(p) || (crossFieldRules[fe.Summary] && b.anyUnknownUnder(fe.Path[0])) {
 			continue
 		}
-		p := fieldPath(fe.Path)
 		if b.writeOnlyToken && p.Equal(path.Root("notify").AtName("token")) {
 			p = path.Root("notify").AtName("token_wo")
 		}
@@ -379,6 +386,18 @@ func argumentName(p path.Path) string { return p.String() }
 func (b *specBuilder) anyUnknownUnder(root string) bool {
 	for p := range b.unknown {
 		if p == root || strings.HasPrefix(p, root+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// unknownAt reports whether the value at p, or a block holding it, is not
+// known yet.
+func (b *specBuilder) unknownAt(p path.Path) bool {
+	at := p.String()
+	for u := range b.unknown {
+		if at == u || strings.HasPrefix(at, u+".") || strings.HasPrefix(at, u+"[") {
 			return true
 		}
 	}

@@ -205,3 +205,35 @@ func TestAccBatchKeyrotate_refreshSamplesAboveVerifyLimit(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestAccBatchKeyrotate_keyTypoFailsAtPlan: an applied rotation whose key
+// is then mistyped fails at plan, naming the key and how to create it,
+// before the replacement destroys anything: the state's id and report, and
+// the server's jobs, are as they were.
+func TestAccBatchKeyrotate_keyTypoFailsAtPlan(t *testing.T) {
+	a := newAcc(t)
+	bucket, oldKey, newKey := a.bucket(), a.key(), a.key()
+	a.put(inventory.Seed{Bucket: bucket, Names: inventory.Names("o-", 3), KMSKey: oldKey})
+	const addr = "minio_batch_keyrotate.test"
+	w := newCLIWorkspace(t, a, map[string]string{"main.tf": rotateConfig(bucket, newKey, "")})
+	w.must(0, "apply", "-input=false", "-auto-approve")
+	id, report, jobs := w.stateID(addr), w.stateAttr(addr, "report"), a.jobIDs()
+
+	typo := newKey + "x"
+	w.write("main.tf", rotateConfig(bucket, typo, ""))
+	out := strings.Join(strings.Fields(w.must(1, "apply", "-input=false", "-auto-approve")), " ")
+	mustSay(t, "the apply of a mistyped key", out, "Error: Target Key Not Usable", fmt.Sprintf(`encryption.key: key %q is not usable`, typo),
+		"Nothing was planned to change.", "kes key create "+typo)
+	if strings.Contains(out, "Destroying...") {
+		t.Errorf("the apply destroyed something:\n%s", out)
+	}
+	if gotID, gotReport := w.stateID(addr), w.stateAttr(addr, "report"); gotID != id || gotReport != report {
+		t.Errorf("state changed: id %s (was %s), report changed: %v", gotID, id, gotReport != report)
+	}
+	if got := a.jobIDs(); fmt.Sprint(got) != fmt.Sprint(jobs) {
+		t.Errorf("jobs %v, before %v", got, jobs)
+	}
+	// As with any configuration that does not plan, destroy needs it
+	// fixed first.
+	w.write("main.tf", rotateConfig(bucket, newKey, ""))
+}

@@ -51,6 +51,9 @@ func (r *batchKeyrotateResource) ModifyPlan(ctx context.Context, req resource.Mo
 		resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
 		if !resp.Diagnostics.HasError() {
 			spec, b := plan.spec(ctx)
+			if !b.unknown["encryption.key"] && !b.unknown["encryption"] && !b.unknown["encryption.type"] {
+				r.checkTargetAtPlan(ctx, spec.Encryption, &resp.Diagnostics)
+			}
 			r.planSideEffects(ctx, spec, b, plan.DropExpires.ValueBool(), &resp.Diagnostics)
 			if !plan.Bucket.IsUnknown() {
 				r.warnOutsideReplicas(ctx, spec, &resp.Diagnostics)

@@ -131,9 +131,9 @@ func TestAccBatchKeyrotate_sseS3(t *testing.T) {
 	})
 }
 
-// TestAccBatchKeyrotate_missingKey fails before any job starts, through
-// KES when the provider has a KES connection and through MinIO's KMS API
-// when it has none.
+// TestAccBatchKeyrotate_missingKey fails at plan, before anything is
+// changed, through KES when the provider has a KES connection and through
+// MinIO's KMS API when it has none.
 func TestAccBatchKeyrotate_missingKey(t *testing.T) {
 	for name, tc := range map[string]struct {
 		kesServer string
@@ -152,8 +152,8 @@ func TestAccBatchKeyrotate_missingKey(t *testing.T) {
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config: rotateConfig(bucket, "no-such-key-"+oldKey, ""),
-					ExpectError: regexp.MustCompile(`(?is)Target Key Not Usable.*` + says(`No job was started: key "no-such-key-`+oldKey+
-						`" is not usable: `+tc.reason) + `.*minio_kes_key`),
+					ExpectError: regexp.MustCompile(`(?is)Target Key Not Usable.*` + says(`encryption.key: key "no-such-key-`+oldKey+
+						`" is not usable: `+tc.reason) + `.*` + says(`Nothing was planned to change.`) + `.*minio_kes_key`),
 				}},
 			})
 			if after := a.jobIDs(); fmt.Sprint(after) != fmt.Sprint(jobsBefore) {

@@ -221,6 +221,33 @@ func TestUnknownValuesAreNotBlamed(t *testing.T) {
 	}
 }
 
+// TestKnownMistakesBesideUnknownValues: an argument that is wrong by
+// itself is refused at validate even while another argument of its block
+// is unknown (type = "sse_kms" beside a key from a resource not yet
+// created); a rule that compares the two waits.
+func TestKnownMistakesBesideUnknownValues(t *testing.T) {
+	ctx := context.Background()
+	m := validParts().model(t)
+	attrs := m.Encryption.Attributes()
+	attrs["type"], attrs["key"] = types.StringValue("sse_kms"), types.StringUnknown()
+	m.Encryption = types.ObjectValueMust(m.Encryption.AttributeTypes(ctx), attrs)
+	d := m.validate(ctx)
+	if d.ErrorsCount() != 1 || d.Errors()[0].Summary() != "Invalid Encryption Type" {
+		t.Fatalf("type sse_kms beside an unknown key: %v, want Invalid Encryption Type", d)
+	}
+	if p, ok := d.Errors()[0].(diag.DiagnosticWithPath); !ok || !p.Path().Equal(path.Root("encryption").AtName("type")) {
+		t.Errorf("the error is not on encryption.type: %v", d.Errors()[0])
+	}
+
+	m = validParts().model(t)
+	attrs = m.Encryption.Attributes()
+	attrs["type"], attrs["key"] = types.StringUnknown(), types.StringValue("finance-2026-11")
+	m.Encryption = types.ObjectValueMust(m.Encryption.AttributeTypes(ctx), attrs)
+	if d := m.validate(ctx); d.HasError() {
+		t.Errorf("a key beside an unknown type was blamed: %v", d)
+	}
+}
+
 // TestValidationReportsEveryBlock: a value that does not parse in one block
 // does not hide the mistakes of the others; one validate shows them all.
 func TestValidationReportsEveryBlock(t *testing.T) {

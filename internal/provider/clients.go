@@ -39,6 +39,8 @@ type clients struct {
 	// site names this deployment in messages when it is one site of a
 	// group; empty for the provider's own deployment.
 	site string
+	// plannedKeys are the KES keys this plan creates (plan_target_key.go).
+	plannedKeys sync.Map
 }
 
 func newClients(r conn.Resolved) (*clients, error) {

@@ -26,6 +26,7 @@ import (
 var (
 	_ resource.ResourceWithImportState = (*kesKeyResource)(nil)
 	_ resource.ResourceWithConfigure   = (*kesKeyResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*kesKeyResource)(nil)
 )
 
 type kesKeyResource struct {
@@ -59,6 +60,19 @@ func (r *kesKeyResource) Metadata(_ context.Context, req resource.MetadataReques
 
 func (r *kesKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.clients = clientsFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan notes a key this plan creates, so that a rotation towards it
+// in the same plan is not refused as a missing key (plan_target_key.go).
+func (r *kesKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.clients == nil || !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var name types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
+	if !name.IsNull() && !name.IsUnknown() {
+		r.clients.planKeyCreation(name.ValueString())
+	}
 }
 
 func (r *kesKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {

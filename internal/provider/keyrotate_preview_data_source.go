@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/preflight"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/scan"
 )
 
@@ -52,6 +53,7 @@ type keyrotatePreviewModel struct {
 	DeletedObjects types.Int64 `tfsdk:"deleted_objects"`
 	ExpiresHeaders types.Int64 `tfsdk:"expires_headers"`
 	LifecycleRules types.Int64 `tfsdk:"lifecycle_rules"`
+	TargetUsable   types.Bool  `tfsdk:"target_key_usable"`
 	Sites          types.List  `tfsdk:"sites"`
 }
 
@@ -125,8 +127,12 @@ func (d *keyrotatePreviewDataSource) Schema(_ context.Context, _ datasource.Sche
 				"Null without an `encryption` block. SSE-S3 versions are not counted (whether they were resealed cannot be seen), " +
 				"though the job counts them in its `objects_rotated`."),
 			"tagged_versions": count("SSE-KMS and SSE-S3 versions in scope with at least one tag: the rotation rewrites them without their tags."),
-			"deleted_objects": count("Objects under `prefix` whose latest version is a delete marker (the filter does not apply to delete markers). " +
-				"A rotation that rewrites a version of such an object gives that version a newer date than the delete marker, and the object is visible again."),
+			"deleted_objects": count("Deleted objects under `prefix` (their latest version is a delete marker) with at least one version the rotation rewrites: " +
+				"it gives that version a newer date than the delete marker, and the object is visible again (the resource puts the marker back). " +
+				"Deleted objects whose versions the filter leaves out are not counted: the job never touches them."),
+			"target_key_usable": schema.BoolAttribute{Computed: true,
+				MarkdownDescription: "Whether MinIO's KMS can encrypt and decrypt with the `sse-kms` target key, checked as apply checks it before a job starts; " +
+					"`false` comes with a warning naming the key. Null without an `sse-kms` target."},
 			"expires_headers": count("SSE-KMS and SSE-S3 versions in scope with an `Expires` header, which the rotation drops. " +
 				"Null unless `count_expires = true`: the versioned listing does not return the header (measured), so counting takes a HEAD request per version."),
 			"lifecycle_rules": count("Enabled lifecycle rules of the bucket that count days from a version's last-modified time (Expiration or Transition by `Days`, " +
@@ -288,7 +294,8 @@ func (d *keyrotatePreviewDataSource) Read(ctx context.Context, req datasource.Re
 		m.Pending = types.Int64Value(res.Pending(spec.Encryption).Versions)
 	}
 	m.TaggedVersions = types.Int64Value(res.Tagged)
-	m.DeletedObjects = types.Int64Value(res.DeletedObjects)
+	m.DeletedObjects = types.Int64Value(res.Resurfacing)
+	m.TargetUsable = d.targetUsable(ctx, spec.Encryption, &resp.Diagnostics)
 	m.LifecycleRules = types.Int64Value(rules)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
@@ -333,4 +340,20 @@ func byKeyValue(res *scan.Result) (types.Map, diag.Diagnostics) {
 	m, d := types.MapValue(tallyType, values)
 	diags.Append(d...)
 	return m, diags
+}
+
+// targetUsable checks an sse-kms target key as apply's preflight does;
+// null without one. A key MinIO cannot use is a warning, not an error: the
+// preview is for reviewers, and the key may be created in the same apply.
+func (d *keyrotatePreviewDataSource) targetUsable(ctx context.Context, target keyrotate.Encryption, diags *diag.Diagnostics) types.Bool {
+	if target.Type != keyrotate.SSEKMS || target.Key == "" {
+		return types.BoolNull()
+	}
+	if err := preflight.CheckKey(ctx, d.clients.admin, target.Key); err != nil {
+		diags.AddAttributeWarning(path.Root("encryption").AtName("key"), "Target Key Not Usable",
+			fmt.Sprintf("MinIO's KMS cannot use key %q, the target of this preview, so a rotation to it would stop before any job starts. "+
+				"Create it first (minio_kes_key, or `kes key create %s`), or correct encryption.key.\n\n%v", target.Key, target.Key, err))
+		return types.BoolValue(false)
+	}
+	return types.BoolValue(true)
 }

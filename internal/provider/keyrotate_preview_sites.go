@@ -32,7 +32,7 @@ func previewSitesAttribute() schema.ListNestedAttribute {
 			"versions":        schema.Int64Attribute{Computed: true, MarkdownDescription: "Data versions in scope on the site."},
 			"bytes":           schema.Int64Attribute{Computed: true, MarkdownDescription: "Their content bytes."},
 			"tagged_versions": schema.Int64Attribute{Computed: true, MarkdownDescription: "Tagged versions in scope on the site, whose tags the job drops."},
-			"deleted_objects": schema.Int64Attribute{Computed: true, MarkdownDescription: "Deleted objects under `prefix` on the site."},
+			"deleted_objects": schema.Int64Attribute{Computed: true, MarkdownDescription: "Deleted objects under `prefix` on the site with a version the rotation rewrites."},
 		}},
 	}
 }
@@ -65,7 +65,7 @@ func (d *keyrotatePreviewDataSource) previewSites(ctx context.Context, scope sca
 		total.Add(r)
 		values[i] = types.ObjectValueMust(previewSiteType.AttrTypes, map[string]attr.Value{
 			"name": types.StringValue(s.Name), "versions": types.Int64Value(r.InScope.Versions), "bytes": types.Int64Value(r.InScope.Bytes),
-			"tagged_versions": types.Int64Value(r.Tagged), "deleted_objects": types.Int64Value(r.DeletedObjects),
+			"tagged_versions": types.Int64Value(r.Tagged), "deleted_objects": types.Int64Value(r.Resurfacing),
 		})
 	}
 	return total, types.ListValueMust(previewSiteType, values)

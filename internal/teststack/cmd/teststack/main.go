@@ -4,7 +4,8 @@
 // joined by site replication instead of one deployment, `up -outside` one
 // more deployment in no group; their endpoints are printed as
 // MINIO_SITE_B_ENDPOINT and so on, MINIO_SITE_ENDPOINTS (site names to
-// 127.0.0.1 addresses) and MINIO_OUTSIDE_ENDPOINT. `cli terraform|tofu` builds a
+// 127.0.0.1 addresses) and MINIO_OUTSIDE_ENDPOINT. `seed` puts test objects
+// on the stack the environment names. `cli terraform|tofu` builds a
 // pinned CLI (cached) and prints its path, for make targets that need one.
 package main
 
@@ -34,7 +35,12 @@ func main() {
 // of down, while progress goes to stderr.
 func run(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: teststack up|down [flags], or teststack cli terraform|tofu")
+		return errors.New("usage: teststack up|down [flags], teststack seed [flags], or teststack cli terraform|tofu")
+	}
+	if args[0] == "seed" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		defer stop()
+		return seed(ctx, stdout, args[1:])
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	stateFile := fs.String("state", ".teststack.json", "file that records the running stack")
@@ -61,7 +67,7 @@ func run(args []string, stdout io.Writer) error {
 	case "down":
 		return down(ctx, stdout, *stateFile)
 	}
-	return fmt.Errorf("unknown command %q: use up, down or cli", args[0])
+	return fmt.Errorf("unknown command %q: use up, down, seed or cli", args[0])
 }
 
 func cli(ctx context.Context, stdout io.Writer, args []string) error {

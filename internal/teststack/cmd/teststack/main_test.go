@@ -175,11 +175,10 @@ func TestUpDownSites(t *testing.T) {
 	}
 }
 
-// upDown runs up with args, then down, and checks that down named every
-// container and the network, or the processes procs, the stack's
-// directory and the state file, and left nothing. It returns up's export
-// lines.
-func upDown(t *testing.T, procs []string, args ...string) string {
+// upStack runs up with args on this machine's own backend (skipping without
+// TF_ACC) and returns the stack's state, its state file and the export
+// lines; the stack is torn down when the test ends, whatever down did.
+func upStack(t *testing.T, args ...string) (teststack.State, string, *bytes.Buffer) {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("TF_ACC is not set: this test starts a real MinIO and KES")
@@ -200,6 +199,16 @@ func upDown(t *testing.T, procs []string, args ...string) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _, _ = teststack.Teardown(context.Background(), st) }) // in case down fails
+	return st, stateFile, &exports
+}
+
+// upDown runs up with args, then down, and checks that down named every
+// container and the network, or the processes procs, the stack's
+// directory and the state file, and left nothing. It returns up's export
+// lines.
+func upDown(t *testing.T, procs []string, args ...string) string {
+	t.Helper()
+	st, stateFile, exports := upStack(t, args...)
 	for k, v := range st.Env {
 		mustContain(t, exports.String(), "export "+k+"='"+v+"'")
 	}
