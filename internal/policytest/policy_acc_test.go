@@ -63,6 +63,17 @@ data "minio_keyrotate_preview" "clean" {
 func TestAccPolicy_keyNames(t *testing.T) {
 	s := teststack.Live(t)
 	bucket := s.NewBucket(t)
+	// The rotation's key must exist for the plan to pass the provider's
+	// own check of the target key; the policy is what refuses its name
+	// (a one-digit month).
+	adm, err := s.Admin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	oneDigitMonth := teststack.RandomName("fin") + "-2026-1"
+	if err := adm.CreateKey(context.Background(), oneDigitMonth); err != nil {
+		t.Fatal(err)
+	}
 	w := newWorkspace(t, s, fmt.Sprintf(`
 resource "minio_kes_key" "bad" {
   name = "Finance_Key"
@@ -76,13 +87,13 @@ resource "minio_bucket_encryption" "finance" {
   }
 }
 `, bucket)+
-		rotation("finance", bucket, `"finance-2026-1"`, "")+
+		rotation("finance", bucket, `"`+oneDigitMonth+`"`, "")+
 		rotation("by_id", bucket, "minio_kes_key.bad.id", ""))
 	pattern := `^[a-z0-9]+(-[a-z0-9]+)*-[0-9]{4}-[0-9]{2}$`
 	wantDeny(t, w.plan(),
 		`minio_kes_key.bad: name "Finance_Key" does not follow the key naming convention `+pattern+` (settings.key_pattern)`,
 		`minio_bucket_encryption.finance: encryption.key "finance-nov" does not follow the key naming convention `+pattern+` (settings.key_pattern)`,
-		`minio_batch_keyrotate.finance: encryption.key "finance-2026-1" does not follow the key naming convention `+pattern+` (settings.key_pattern)`,
+		`minio_batch_keyrotate.finance: encryption.key "`+oneDigitMonth+`" does not follow the key naming convention `+pattern+` (settings.key_pattern)`,
 		`minio_batch_keyrotate.by_id: encryption.key is known only after apply, so the policies cannot check it at plan (settings.allow_unknown_values lets it through)`,
 	)
 }
