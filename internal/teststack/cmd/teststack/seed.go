@@ -42,7 +42,9 @@ func seed(ctx context.Context, stdout io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := admin.GetKeyStatus(ctx, h.KMSKey); err != nil {
+	// MinIO's key status answers a missing key with an encryption error,
+	// not with an error of its own.
+	if st, err := admin.GetKeyStatus(ctx, h.KMSKey); err != nil || st.EncryptionErr != "" {
 		if err := admin.CreateKey(ctx, h.KMSKey); err != nil {
 			return fmt.Errorf("creating KMS key %s: %w", h.KMSKey, err)
 		}
