@@ -58,13 +58,19 @@ func (r *rotator) countVersions(ctx context.Context, spec keyrotate.Spec, diags 
 		tflog.Info(ctx, "verifying the rotation", map[string]any{"where": where, "versions_seen": seen})
 	}}, listingConcurrency)
 	if err != nil {
-		if !r.clients.explain(err, "Verifying the rotation failed.", diags) {
-			diags.AddWarning("Rotation Not Verified",
-				fmt.Sprintf("Listing the versions under %s to check their keys failed, so the counts of pending versions are unknown. Check that the credentials may list object versions (s3:ListBucketVersions).\n\n%v", where, err))
-		}
+		r.notVerified(err, "Listing the versions under "+where, diags)
 		return nil, verifyMemo{}
 	}
 	return res, verifyMemo{Entries: keys.Seen(), Keys: keys.Keys()}
+}
+
+// notVerified reports a verification whose listing (doing) failed: the
+// cause when it is a connection or permission failure, else a warning.
+func (r *rotator) notVerified(err error, doing string, diags *diag.Diagnostics) {
+	if !r.clients.explain(err, "Verifying the rotation failed.", diags) {
+		diags.AddWarning("Rotation Not Verified",
+			fmt.Sprintf("%s to check their keys failed, so the counts of pending versions are unknown. Check that the credentials may list object versions (s3:ListBucketVersions).\n\n%v", doing, err))
+	}
 }
 
 // setVerified records the counts of a verification at time at; a nil res

@@ -100,11 +100,7 @@ func (r *rotator) countSample(ctx context.Context, spec keyrotate.Spec, memo ver
 	}
 	res, err := scan.ScanPages(ctx, r.clients.s3, scan.ScopeOf(spec), starts, samplePageOf(limit), scan.Options{})
 	if err != nil {
-		if !r.clients.explain(err, "Verifying the rotation failed.", diags) {
-			diags.AddWarning("Rotation Not Verified",
-				fmt.Sprintf("Reading a sample of the versions under %s/%s to check their keys failed, so the counts of pending versions are unknown. "+
-					"Check that the credentials may list object versions (s3:ListBucketVersions).\n\n%v", spec.Bucket, spec.Prefix, err))
-		}
+		r.notVerified(err, fmt.Sprintf("Reading a sample of the versions under %s/%s", spec.Bucket, spec.Prefix), diags)
 		return nil
 	}
 	return res

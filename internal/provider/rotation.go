@@ -112,10 +112,6 @@ type rotationResult struct {
 // provider's own site's, with every site's in sites.
 func (r *rotator) rotate(ctx context.Context, spec keyrotate.Spec, opts rotationOptions, diags *diag.Diagnostics) (rotationResult, bool) {
 	began := time.Now()
-	if _, err := keyrotate.Encode(spec); err != nil {
-		diags.AddError("Cannot Encode Rotation Job", "The job definition could not be encoded; this is a bug in the provider.\n\n"+err.Error())
-		return rotationResult{began: began}, false
-	}
 	group, ok := r.clients.sites(ctx, "No job was started.", diags)
 	if !ok {
 		return rotationResult{began: began}, false
