@@ -47,8 +47,8 @@ func markNoSuchJob(err error) error {
 }
 
 // transientCodes are the admin API error codes that the server sends with
-// HTTP status 503 or 429 (cmd/api-errors.go): it is starting, has lost
-// quorum for a moment, or sheds load.
+// HTTP status 503, 429 or 499 (cmd/api-errors.go): it is starting or
+// stopping, has lost quorum for a moment, or sheds load.
 //
 // madmin.ErrorResponse does not keep the HTTP status, so the codes are what
 // is left to go by. The server's 500 "InternalError" is deliberately not
@@ -65,6 +65,10 @@ var transientCodes = map[string]bool{
 	"ServerBusy":                         true,
 	"RequestTimeout":                     true,
 	"TooManyRequests":                    true,
+	// Status 499: the server's request context ended before it answered.
+	// This client was still waiting, so the server was shutting down,
+	// as it does mid-restart.
+	"ClientDisconnected": true,
 }
 
 // isTransient reports whether the request that failed with err may succeed

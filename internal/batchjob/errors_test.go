@@ -35,6 +35,7 @@ func TestIsTransient(t *testing.T) {
 		{"quorum lost", code("SlowDownRead"), true},
 		{"busy", code("ServerBusy"), true},
 		{"throttled", code("TooManyRequests"), true},
+		{"server stopping mid-request", code("ClientDisconnected"), true},
 		{"proxy 502 page", code("502 Bad Gateway"), true},
 		{"proxy 504 page", fmt.Errorf("x: %w", code("504 Gateway Timeout")), true},
 		{"access denied", code("AccessDenied"), false},
