@@ -68,10 +68,9 @@ func (a *batchKeyrotateAction) Schema(ctx context.Context, _ action.SchemaReques
 		}}}
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Runs one MinIO batch `keyrotate` job each time it is invoked (`terraform apply -invoke=action.minio_batch_keyrotate.NAME`, " +
-			"or from another resource's `action_trigger`, e.g. when a new key is created): every matching object under `bucket`/`prefix` is re-sealed under the target key. " +
-			"It checks the bucket and the key, starts the job, shows its progress, puts back what the job changes besides the key (tags, deleted objects), " +
-			"counts every version in scope afterwards, and fails with the counts when the job fails or leaves versions behind. " +
+		MarkdownDescription: "Runs one MinIO batch `keyrotate` job each time it is invoked, by hand (`terraform apply -invoke`) or from another resource's " +
+			"`action_trigger`: every matching object under `bucket`/`prefix` is re-sealed under the target key, and what the job changes besides the key " +
+			"(tags, deleted objects) is put back. " +
 			"Same arguments and code path as the `minio_batch_keyrotate` resource, without state: use the resource for drift in `terraform plan` and for OpenTofu. " +
 			"Needs Terraform 1.14 or later.",
 		Attributes: map[string]schema.Attribute{

@@ -70,21 +70,6 @@ type kmsKeyUsageTarget struct {
 	Description  types.String   `tfsdk:"description"`
 }
 
-// keyUsageBlindSpots is what every scan cannot see, for the documentation
-// of the data source and of minio_kes_key.
-const keyUsageBlindSpots = "It cannot see buckets the credentials cannot list (give them `s3:ListAllMyBuckets`, and `s3:ListBucketVersions` and " +
-	"`s3:GetEncryptionConfiguration` on every bucket: a bucket it lists but may not read fails the check rather than being skipped), " +
-	"objects written after the listing, SSE-S3 objects sealed under a key that was MinIO's default key when they were written (the listing shows no key " +
-	"for SSE-S3), what a bucket replication target holds (it is named, not counted: its copies are sealed by that deployment's own KMS under the key's name), " +
-	"nor anything else that uses the key through the same KES (deployments that replicate into this one, unrelated deployments, applications)."
-
-// keyUsageSitesDoc says how the check covers a site-replication group.
-const keyUsageSitesDoc = "Under site replication every site holds and seals its own copy of each version, and a keyrotate job re-seals only the site it " +
-	"runs on: the check finds the sites itself (`admin:SiteReplicationInfo`; the provider's `site_endpoints` says where to reach them from here) and " +
-	"checks every one of them at once, with its versions, its bucket defaults and its own KMS default key. It also lists each site's bucket " +
-	"replication targets outside the group (`admin:GetBucketTarget`; outside any group, every target). A site that cannot be reached, or any " +
-	"step that fails on any site, fails the check, naming the site."
-
 func (d *kmsKeyUsageDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_kms_key_usage"
 }
@@ -113,9 +98,8 @@ func (d *kmsKeyUsageDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "What in MinIO still depends on a KMS key: the object versions sealed under it and the buckets whose default encryption names it, " +
-			"bucket by bucket and site by site. For a `precondition` before retiring a key, or a policy. It runs the check `minio_kes_key` runs before it deletes a key " +
-			"with `allow_destroy = true`. Its cost is one versioned listing of every bucket the credentials can list (1,000 versions a request, " +
-			"no request per object, plus one or two requests per bucket), on every site, at every plan and refresh. " + keyUsageSitesDoc + " " + keyUsageBlindSpots,
+			"bucket by bucket and site by site. For a `precondition` before retiring a key, or a policy: it runs the check `minio_kes_key` runs before it deletes a key " +
+			"with `allow_destroy = true`.",
 		Attributes: map[string]schema.Attribute{
 			"key": schema.StringAttribute{Required: true,
 				Validators:          []validator.String{kesKeyNameValidator{}},
