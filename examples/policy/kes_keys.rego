@@ -21,3 +21,31 @@ deny contains msg if {
 	not name in config.kes_key_deletions_allowed
 	msg := sprintf("%s: allow_destroy = true lets a destroy delete KES key %q, which settings.kes_key_deletions_allowed does not list", [rc.address, name])
 }
+
+# With settings.kes_key_deletion_requires_report, a deletion also needs the
+# evidence: the latest report of a rotation in the state (the plan's
+# prior_state, any module) that moved the key's data to another key.
+deny contains msg if {
+	config.kes_key_deletion_requires_report == true
+	some rc in deleted_of("minio_kes_key")
+	name := rc.change.before.name
+	not rotated_away(name)
+	msg := sprintf("%s: %s deletes KES key %q, and no rotation's latest report in the state shows its data moved to another key, complete with nothing pending (settings.kes_key_deletion_requires_report)", [rc.address, deletion(rc), name])
+}
+
+# latest_reports are the reports of the rotations in the state, decoded.
+latest_reports contains report if {
+	walk(object.get(plan, ["prior_state", "values"], {}), [_, value])
+	value.mode == "managed"
+	value.type == "minio_batch_keyrotate"
+	is_string(value.values.report)
+	report := json.unmarshal(value.values.report)
+}
+
+rotated_away(name) if {
+	some report in latest_reports
+	report.before.sse_kms_by_key[name] > 0
+	report.target.key != name
+	report.outcome == "complete"
+	report.verification.versions_pending == 0
+}

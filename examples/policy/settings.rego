@@ -13,6 +13,10 @@ default_settings := {
 	# KES key names that may be deleted (destroy, replacement) and may have
 	# allow_destroy = true: the keys being retired.
 	"kes_key_deletions_allowed": [],
+	# A KES key is deleted only when the latest report of a rotation in the
+	# state shows its data moved away: the key listed before the job, the
+	# rotation complete, and nothing left pending.
+	"kes_key_deletion_requires_report": false,
 	# Buckets whose default encryption may be removed.
 	"bucket_encryption_removals_allowed": [],
 	# A rotation that turns off preserve_tags or preserve_deleted needs a

@@ -5,7 +5,7 @@ test_defaults_need_no_settings if {
 }
 
 test_misspelled_setting_denied if {
-	verdict_with(plan_of([]), {"kes_key_deletion_allowed": ["x"]}) == {"settings: unknown setting \"kes_key_deletion_allowed\" (known: allow_drop_expires, allow_no_verify, allow_no_wait, allow_notify_token_in_state, allow_unknown_values, bucket_encryption_removals_allowed, kes_key_deletions_allowed, key_pattern, require_preview, require_sse_kms)"}
+	verdict_with(plan_of([]), {"kes_key_deletion_allowed": ["x"]}) == {"settings: unknown setting \"kes_key_deletion_allowed\" (known: allow_drop_expires, allow_no_verify, allow_no_wait, allow_notify_token_in_state, allow_unknown_values, bucket_encryption_removals_allowed, kes_key_deletion_requires_report, kes_key_deletions_allowed, key_pattern, require_preview, require_sse_kms)"}
 }
 
 # "true" as a string would otherwise read as false, or the other way round.

@@ -35,6 +35,7 @@ type batchKeyrotateModel struct {
 	Attempts       types.Int64  `tfsdk:"attempts"`
 	JobYAML        types.String `tfsdk:"job_yaml"`
 	Report         types.String `tfsdk:"report"`
+	History        types.List   `tfsdk:"history"`
 
 	TagsRestored          types.Int64  `tfsdk:"tags_restored"`
 	DeleteMarkersRestored types.Int64  `tfsdk:"delete_markers_restored"`

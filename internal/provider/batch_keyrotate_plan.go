@@ -45,11 +45,18 @@ func (r *batchKeyrotateResource) ModifyPlan(ctx context.Context, req resource.Mo
 			planDrift(ctx, state, resp)
 		}
 	}
-	if r.clients != nil && (req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0) {
+	// A new rotation, or the new half of a replacement: Terraform plans
+	// that half again with no prior state, so this runs once per plan.
+	if r.clients != nil && req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(r.clients.redundancyWarning(ctx)...)
 		var plan batchKeyrotateModel
 		resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
-		if !resp.Diagnostics.HasError() {
+		// Terraform plans the new half of a replacement again during
+		// apply, after the old half was destroyed: an error here would
+		// lose the history the old one handed on. Create checks all of
+		// this again before any job starts, and keeps the history when
+		// it refuses.
+		if !resp.Diagnostics.HasError() && !r.clients.histories.handedOn(plan.Bucket.ValueString(), plan.Prefix.ValueString()) {
 			spec, b := plan.spec(ctx)
 			if !b.unknown["encryption.key"] && !b.unknown["encryption"] && !b.unknown["encryption.type"] {
 				r.checkTargetAtPlan(ctx, spec.Encryption, &resp.Diagnostics)

@@ -27,9 +27,7 @@ func (r *rotator) preflight(ctx context.Context, spec keyrotate.Spec, diags *dia
 		}
 		return false
 	case !exists:
-		diags.AddAttributeError(path.Root("bucket"), "Bucket Not Found",
-			fmt.Sprintf("bucket: the server at %s has no bucket %q. %s Create the bucket first, or correct its name; "+
-				"if that address is not MinIO's S3 port (another service answers there too), correct the provider's endpoint.", r.clients.s3.EndpointURL().Host, spec.Bucket, notStarted))
+		r.clients.bucketNotFound(spec.Bucket, notStarted, path.Root("bucket"), diags)
 		return false
 	}
 

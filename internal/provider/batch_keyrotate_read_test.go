@@ -50,6 +50,7 @@ func finishedJobState(t *testing.T) tfsdk.State {
 	m.Status = types.StringValue("complete")
 	m.ObjectsRotated, m.ObjectsFailed, m.Attempts = types.Int64Value(200), types.Int64Value(0), types.Int64Value(1)
 	m.LastObject, m.LastUpdate = types.StringValue("obj-0199"), types.StringValue("2026-11-20T10:00:00Z")
+	m.History = emptyHistory()
 	state := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(sr.Schema.Type().TerraformType(ctx), nil)}
 	if d := state.Set(ctx, &m); d.HasError() {
 		t.Fatal(d)

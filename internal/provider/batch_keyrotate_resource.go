@@ -90,15 +90,23 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 	opts.wait = plan.WaitForCompletion.ValueBool()
 	opts.keptSays = "The resource is tainted; the next apply puts back the rest before it starts a new rotation."
 	opts.via = "resource"
+	history := r.clients.histories.take(spec.Bucket, spec.Prefix)
+	plan.History = historyValue(history)
+	if len(history) > 0 {
+		opts.predecessor = history[len(history)-1]
+	}
 	res, started := r.rotate(ctx, spec, opts, &resp.Diagnostics)
-	if !started {
+	if !started && len(history) == 0 {
 		return
 	}
-	// From here on a job exists: whatever happens, its ID goes into state
-	// so that nothing is orphaned (an error leaves the resource tainted).
+	// From here on a job exists, or no job started but this rotation
+	// replaces one whose history must survive the failure. Either goes
+	// into state, the job's ID so that nothing is orphaned, the history
+	// so that the next apply hands it on again (an error leaves the
+	// resource tainted, and its replacement destroys it first).
 	out := res.out
 	plan.ID = types.StringValue(out.JobID)
-	if res.nothingPending != "" {
+	if res.nothingPending != "" || !started {
 		plan.ID = types.StringValue(noJobID(res.began))
 	}
 	plan.Attempts = types.Int64Value(int64(out.Attempts))
@@ -122,6 +130,9 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 		plan.PendingSince = pendingSinceValue(earliest(oldestPendingOf(res, spec)))
 	}
 	plan.Report = types.StringValue(res.report)
+	if !started {
+		plan.Status, plan.Report = types.StringValue(string(batchjob.StatusFailed)), types.StringNull()
+	}
 	resp.Diagnostics.Append(writeVerifyMemo(ctx, resp.Private, res.memo)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if res.err != nil {
@@ -168,6 +179,9 @@ func (r *batchKeyrotateResource) Read(ctx context.Context, req resource.ReadRequ
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !configured(r.clients, &resp.Diagnostics) {
 		return
+	}
+	if state.History.IsNull() {
+		state.History = emptyHistory() // a state written before histories were kept
 	}
 	if sites, _ := state.siteStates(ctx); len(sites) > 0 {
 		// Every site's job, this resource's own among them.
@@ -240,7 +254,9 @@ func (r *batchKeyrotateResource) Delete(ctx context.Context, req resource.Delete
 	// is put back, so that the job cannot undo it again.
 	if sites, d := state.siteStates(ctx); len(sites) > 0 || d.HasError() {
 		resp.Diagnostics.Append(d...)
-		r.deleteSites(ctx, state, sites, &resp.Diagnostics)
+		if r.deleteSites(ctx, state, sites, &resp.Diagnostics); !resp.Diagnostics.HasError() {
+			resp.Diagnostics.Append(r.clients.histories.handOn(ctx, state)...)
+		}
 		return
 	}
 	if r.cancelIfRunning(ctx, state, state.ID.ValueString(), &resp.Diagnostics); resp.Diagnostics.HasError() {
@@ -248,7 +264,9 @@ func (r *batchKeyrotateResource) Delete(ctx context.Context, req resource.Delete
 	}
 	// A finished rotation cannot be undone; forgetting it is all there is,
 	// once what it changed besides the key is back.
-	r.finishRestore(ctx, state.RestorationPending, &resp.Diagnostics)
+	if r.finishRestore(ctx, state.RestorationPending, &resp.Diagnostics); !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(r.clients.histories.handOn(ctx, state)...)
+	}
 }
 
 // cancelIfRunning cancels job id when it still runs, with a warning of
@@ -336,6 +354,7 @@ func (r *batchKeyrotateResource) ImportState(ctx context.Context, req resource.I
 		Attempts:    types.Int64Value(1),
 		User:        types.StringValue(from.jobUser(ctx, id)),
 		Sites:       types.ListValueMust(types.ObjectType{AttrTypes: siteStateAttrTypes()}, nil),
+		History:     emptyHistory(),
 	}
 	m.Timeouts.Object = types.ObjectNull(keyrotateBlockTypes()["timeouts"])
 	resp.Diagnostics.Append(m.setSpec(ctx, spec)...)

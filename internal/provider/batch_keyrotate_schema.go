@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -130,6 +131,10 @@ func (r *batchKeyrotateResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"attempts":        computedInt("Jobs started for this resource (see `retry`)."),
 			"job_yaml":        computedString("The job definition as sent to the server, with the notification token redacted."),
 			"report":          computedString(docReport),
+			"history": schema.ListAttribute{
+				Computed: true, ElementType: types.StringType, MarkdownDescription: docHistory,
+				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+			},
 
 			"tags_restored":           computedInt("Tag sets put back after the job (see `preserve_tags`)."),
 			"delete_markers_restored": computedInt("Delete markers put back on objects the job had made visible again (see `preserve_deleted`)."),

@@ -57,6 +57,7 @@ func (p parts) model(t *testing.T) batchKeyrotateModel {
 	m.Retry = block("retry", p.retry, p.retry == nil)
 	m.Timeouts.Object = types.ObjectNull(keyrotateBlockTypes()["timeouts"])
 	m.Sites = types.ListNull(types.ObjectType{AttrTypes: siteStateAttrTypes()})
+	m.History = types.ListNull(types.StringType)
 	if diags.HasError() {
 		t.Fatalf("building the model: %v", diags)
 	}

@@ -67,12 +67,7 @@ func (r *bucketEncryptionResource) Schema(_ context.Context, _ resource.SchemaRe
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A bucket's default encryption: the key MinIO seals every object written to `bucket` without encryption headers under. " +
 			"A rotation (`minio_batch_keyrotate`) re-seals the objects that exist but leaves the bucket default alone, so objects written after it " +
-			"are sealed under whatever key the default still names; manage both, towards the same key. " +
-			"Apply checks that MinIO can use the key before it changes anything. " +
-			"Changing `encryption` changes the default in place; it applies to objects written afterwards only: **objects already stored keep the key " +
-			"they were sealed under** (rotate them with `minio_batch_keyrotate`). Destroy removes the default: objects already stored keep their keys, " +
-			"and objects written afterwards are no longer encrypted by default. A default changed outside Terraform shows as a change in the next plan; " +
-			"a default removed outside Terraform, or a bucket deleted, drops the resource from state, and the next plan creates it again.",
+			"are sealed under whatever key the default still names; manage both, towards the same key.",
 		Attributes: map[string]schema.Attribute{
 			"id": computedString("The bucket name."),
 			"bucket": schema.StringAttribute{
@@ -195,7 +190,7 @@ func (r *bucketEncryptionResource) apply(ctx context.Context, get func(context.C
 	if err := r.clients.s3.SetBucketEncryption(ctx, bucket, cfg); err != nil {
 		switch {
 		case minio.ToErrorResponse(err).Code == bucketEncNoSuchBucket:
-			r.bucketNotFound(bucket, notChanged, diags)
+			r.clients.bucketNotFound(bucket, notChanged, path.Root("bucket"), diags)
 		case r.clients.explain(err, notChanged, diags):
 		default:
 			diags.AddError("Cannot Set Bucket Encryption",
@@ -219,17 +214,10 @@ func (r *bucketEncryptionResource) bucketExists(ctx context.Context, bucket, not
 		}
 		return false
 	case !exists:
-		r.bucketNotFound(bucket, notChanged, diags)
+		r.clients.bucketNotFound(bucket, notChanged, path.Root("bucket"), diags)
 		return false
 	}
 	return true
-}
-
-func (r *bucketEncryptionResource) bucketNotFound(bucket, notChanged string, diags *diag.Diagnostics) {
-	diags.AddAttributeError(path.Root("bucket"), "Bucket Not Found",
-		fmt.Sprintf("bucket: the server at %s has no bucket %q. %s Create the bucket first, or correct its name; "+
-			"if that address is not MinIO's S3 port (another service answers there too), correct the provider's endpoint.",
-			r.clients.s3.EndpointURL().Host, bucket, notChanged))
 }
 
 // keyUsable checks the key as a rotation does before it starts: MinIO's
@@ -361,9 +349,7 @@ func (r *bucketEncryptionResource) ImportState(ctx context.Context, req resource
 		resp.Diagnostics.AddError("Bucket Has No Default Encryption",
 			fmt.Sprintf("Bucket %q has no default encryption, so there is nothing to import. Remove the import and let apply create it.\n\n%v", req.ID, err))
 	case code == bucketEncNoSuchBucket:
-		resp.Diagnostics.AddError("Bucket Not Found",
-			fmt.Sprintf("The server at %s has no bucket %q. Import takes the name of a bucket that has a default encryption.\n\n%v",
-				r.clients.s3.EndpointURL().Host, req.ID, err))
+		r.clients.bucketNotFound(req.ID, "Import takes the name of a bucket that has a default encryption.", path.Empty(), &resp.Diagnostics)
 	default:
 		doing := fmt.Sprintf("Reading the default encryption of bucket %q failed.", req.ID)
 		if !r.clients.explain(err, doing, &resp.Diagnostics) {

@@ -41,6 +41,13 @@ type clients struct {
 	site string
 	// plannedKeys are the KES keys this plan creates (plan_target_key.go).
 	plannedKeys sync.Map
+	// notMinIO is whether the endpoint proved not to be MinIO, probed
+	// once after a failure nothing else explains (not_minio.go).
+	notMinIOOnce sync.Once
+	notMinIO     bool
+	// histories carries rotation histories from a destroyed rotation to
+	// its replacement (batch_keyrotate_history.go).
+	histories histories
 }
 
 func newClients(r conn.Resolved) (*clients, error) {
@@ -124,8 +131,9 @@ func (c *clients) explain(err error, doing string, diags *diag.Diagnostics) bool
 	f, ok := c.minio.Explain(err)
 	if ok {
 		diags.AddError(f.Summary, doing+" "+f.Detail)
+		return true
 	}
-	return ok
+	return c.explainNotMinIO(doing, diags)
 }
 
 // deniedNote is, for err a request MinIO's policy denied, the sentences

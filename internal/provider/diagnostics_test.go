@@ -65,6 +65,9 @@ func TestAccDiagnostics_minioConnection(t *testing.T) {
 			want: `Error: Invalid MinIO Endpoint.*MINIO_ENABLE_HTTPS`},
 		{name: "missing bucket", config: rotateConfig(randomName("no-such-bucket-"), key, ""),
 			want: `Error: Bucket Not Found.*\d+:\s+bucket\s*=.*bucket: the server at \S+ has no bucket`},
+		// KES answers TLS and a missing bucket's HEAD with 404, as MinIO would.
+		{name: "endpoint is KES", provider: fmt.Sprintf("endpoint = %q\nuse_ssl = true\ninsecure = true", a.stack.KESEndpoint), config: rotation,
+			want: `Error: Endpoint Is Not MinIO.*not MinIO: it does not answer MinIO.s liveness probe.*Nothing was planned to change`},
 	})
 }
 

@@ -29,9 +29,13 @@ const (
 	docFilterKMSKey   = "Only objects now under this KMS key. **Refused**: the pinned MinIO never applies this filter and would rotate objects under every key; narrow by `prefix` or `tag` instead."
 )
 
+// docHistory describes the reports of past rotations.
+const docHistory = "The reports of this resource's earlier rotations, oldest first, exactly as `report` held them; at most 10, the oldest dropped first. " +
+	"Each carries `sequence` and the `predecessor_sha256` of the one before it, so the chain shows a report altered or missing. " +
+	"A replacement (new key, drift, `-replace`, a failed rotation) keeps them, unless it is made under `create_before_destroy`. See the guide \"Audit evidence\"."
+
 // docReport describes the rotation's evidence (internal/report).
-const docReport = "Evidence of the rotation, for audits and key-change reviews: a JSON document (schema `minio-keyrotate/rotation-report/v1`) " +
-	"with the jobs (IDs, attempts, server times, counts), the MinIO user that ran them, the provider's start and end times, the data versions in scope per key before the job and after it, " +
-	"the tags and delete markers put back, the verification's pending and unencrypted counts, and the provider and MinIO versions. " +
-	"It never holds a secret. Set when the rotation is applied and kept as is by refreshes; null after import. " +
-	"See the guide \"Audit evidence\"."
+const docReport = "Evidence of the rotation, for audits and key-change reviews: a JSON document (schema `minio-keyrotate/rotation-report/v1`) with the jobs, " +
+	"the MinIO user that ran them, times, the versions in scope per key before and after, what was put back, the verification's counts, " +
+	"the target key's identity in KES, its place in the resource's `history`, and the provider and MinIO versions. " +
+	"It never holds a secret. Set when the rotation is applied and kept as is by refreshes; null after import. See the guide \"Audit evidence\"."

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/minio/kes-go"
@@ -62,10 +64,18 @@ func (r *kesKeyResource) Configure(_ context.Context, req resource.ConfigureRequ
 	r.clients = clientsFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan notes a key this plan creates, so that a rotation towards it
-// in the same plan is not refused as a missing key (plan_target_key.go).
+// ModifyPlan shows at plan a destroy that apply would refuse, and notes a
+// key this plan creates, so that a rotation towards it in the same plan
+// is not refused as a missing key (plan_target_key.go).
 func (r *kesKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.clients == nil || !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+	if r.clients == nil {
+		return
+	}
+	if req.Plan.Raw.IsNull() {
+		r.planDestroy(ctx, req.State, &resp.Diagnostics)
+		return
+	}
+	if !req.State.Raw.IsNull() {
 		return
 	}
 	var name types.String
@@ -78,17 +88,8 @@ func (r *kesKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 func (r *kesKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A master key in KES, through the provider's `kes` block. Objects sealed under a key can only be read while the key " +
-			"exists: destroy refuses unless `allow_destroy = true`, and even then deletes the key only after checking that nothing in MinIO still uses it. " +
-			"That check (the one `minio_kms_key_usage` runs) lists every version of every bucket the provider's credentials can list and reads each bucket's " +
-			"default encryption: one versioned listing of the whole deployment (1,000 versions a request, plus one or two requests per bucket), bounded by " +
-			"`timeouts.delete`. " + keyUsageSitesDoc + " Any version sealed under the key on any site, any bucket whose default encryption names it, or the key being " +
-			"a site's KMS default key refuses the destroy, naming the sites, buckets and their counts, and deletes nothing; so does a check that fails, or " +
-			"cannot reach a site, or runs out of time. A bucket replicated to a deployment outside the group (outside any group, to any deployment) refuses it " +
-			"too, naming the target: the copies there are sealed by that deployment's own KMS under the key's name, which the check cannot list. Once those " +
-			"have been checked elsewhere, `outside_replicas_checked = true` lets the destroy past them, and past nothing else. " +
-			keyUsageBlindSpots + " " +
-			"A key deleted outside Terraform drops out of state, and the next plan creates " +
-			"a **new** key of the same name, which cannot decrypt what the old one sealed.",
+			"exists: destroy refuses unless `allow_destroy = true`, and even then deletes the key only after checking, on every site, that nothing " +
+			"in MinIO still uses it.",
 		Attributes: map[string]schema.Attribute{
 			"id": computedString("The key name."),
 			"name": schema.StringAttribute{
@@ -103,11 +104,9 @@ func (r *kesKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			},
 			"outside_replicas_checked": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "Your assertion that every deployment the provider lists as a bucket replication target outside the site-replication group " +
-					"(for a deployment in no group: every bucket replication target) has been checked and no longer needs this key. Their replicas are sealed by " +
-					"that deployment's own KMS under the key's name, which the destroy check cannot list, so by default (false) such a target refuses the destroy, " +
-					"naming it. With true, destroy goes ahead past those targets only, naming them in a warning: any use found on a site of the group still " +
-					"refuses it, and it has no effect without `allow_destroy = true`. Like `allow_destroy`, it is read from state: apply it before destroying.",
+				MarkdownDescription: "Set to true once every bucket replication target outside the site-replication group (for a deployment in no group: every target) " +
+					"has been checked and no longer needs this key. Default false: such a target refuses the destroy, naming it, since the check cannot list its replicas. " +
+					"True lets destroy past those targets only, naming them in a warning; it has no effect without `allow_destroy = true`. Read from state: apply it before destroying.",
 			},
 			"created_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When KES created the key (RFC 3339).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
@@ -203,35 +202,8 @@ func (r *kesKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	name := m.Name.ValueString()
-	if !m.AllowDestroy.ValueBool() {
-		resp.Diagnostics.AddError("KES Key Deletion Refused",
-			fmt.Sprintf("Key %q was not deleted: objects sealed under it could never be read again. Rotate them to another key first "+
-				"(minio_batch_keyrotate), then set allow_destroy = true and apply before destroying. To stop managing the key without deleting it, "+
-				"use `terraform state rm`.", name))
-		return
-	}
-	// Never delete on doubt: the key goes only after a complete check of
-	// every site found nothing that uses it.
-	timeout, d := m.Timeouts.Delete(ctx, defaultKESKeyDeleteTimeout)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	tflog.Info(ctx, "checking that nothing in MinIO uses the key before deleting it", map[string]any{"key": name, "timeout": timeout.String()})
-	rep, ok := r.clients.keyUsageSites(ctx, name,
-		func(onSite string) string {
-			return fmt.Sprintf("Key %q was not deleted: the check of what still uses it did not finish%s, and the provider does not delete a key it could not check.", name, onSite)
-		},
-		fmt.Sprintf("The delete timeout is %s: raise it in the resource's timeouts block (timeouts { delete = \"2h\" }), apply, then destroy again.", timeout),
-		&resp.Diagnostics)
+	verdict, ok := r.retireCheck(ctx, m, &resp.Diagnostics)
 	if !ok {
-		return
-	}
-	verdict := keyRetireVerdict(rep, m.OutsideReplicasChecked.ValueBool())
-	if verdict.HasError() {
-		resp.Diagnostics.Append(verdict...)
 		return
 	}
 	if err := r.clients.kes.Client.DeleteKey(ctx, name); err != nil && !errors.Is(err, kes.ErrKeyNotFound) {
@@ -242,6 +214,80 @@ func (r *kesKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	resp.Diagnostics.Append(verdict...) // the outside targets taken as checked
+}
+
+// retireCheck is what a destroy of key m checks before deleting anything:
+// allow_destroy, then what uses the key on every site. ok is false when
+// the destroy must not go ahead, with the errors in diags; verdict holds
+// the warnings of a destroy that may.
+func (r *kesKeyResource) retireCheck(ctx context.Context, m kesKeyModel, diags *diag.Diagnostics) (verdict diag.Diagnostics, ok bool) {
+	name := m.Name.ValueString()
+	if !m.AllowDestroy.ValueBool() {
+		diags.AddError("KES Key Deletion Refused",
+			fmt.Sprintf("Key %q was not deleted: objects sealed under it could never be read again. Rotate them to another key first "+
+				"(minio_batch_keyrotate), then set allow_destroy = true and apply before destroying. To stop managing the key without deleting it, "+
+				"use `terraform state rm`.", name))
+		return nil, false
+	}
+	// Never delete on doubt: the key goes only after a complete check of
+	// every site found nothing that uses it.
+	timeout, d := m.Timeouts.Delete(ctx, defaultKESKeyDeleteTimeout)
+	if diags.Append(d...); diags.HasError() {
+		return nil, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	tflog.Info(ctx, "checking that nothing in MinIO uses the key before deleting it", map[string]any{"key": name, "timeout": timeout.String()})
+	rep, ok := r.clients.keyUsageSites(ctx, name,
+		func(onSite string) string {
+			return fmt.Sprintf("Key %q was not deleted: the check of what still uses it did not finish%s, and the provider does not delete a key it could not check.", name, onSite)
+		},
+		fmt.Sprintf("The delete timeout is %s: raise it in the resource's timeouts block (timeouts { delete = \"2h\" }), apply, then destroy again.", timeout),
+		diags)
+	if !ok {
+		return nil, false
+	}
+	verdict = keyRetireVerdict(rep, m.OutsideReplicasChecked.ValueBool())
+	if verdict.HasError() {
+		diags.Append(verdict...)
+		return nil, false
+	}
+	return verdict, true
+}
+
+// planDestroy runs the destroy's checks at plan, so that a reviewer and a
+// policy see a refusal, with its counts, before apply. The plan fails
+// as the apply would. A check that could not be made only warns: apply
+// makes it again and deletes nothing on doubt.
+func (r *kesKeyResource) planDestroy(ctx context.Context, state tfsdk.State, diags *diag.Diagnostics) {
+	var m kesKeyModel
+	if diags.Append(state.Get(ctx, &m)...); diags.HasError() || r.clients.kes == nil {
+		return
+	}
+	var checked diag.Diagnostics
+	// A destroy that may go ahead says so when it deletes the key.
+	_, ok := r.retireCheck(ctx, m, &checked)
+	switch {
+	case ok:
+	case refusedAtPlan(checked):
+		diags.Append(checked...)
+	default:
+		for _, d := range checked {
+			diags.AddWarning(d.Summary(), "The plan could not check what uses the key; apply checks again before deleting it. "+d.Detail())
+		}
+	}
+}
+
+// refusedAtPlan reports whether a destroy's checks refused it for what
+// they found, not for a check that failed.
+func refusedAtPlan(checked diag.Diagnostics) bool {
+	for _, d := range checked.Errors() {
+		switch d.Summary() {
+		case "KES Key Deletion Refused", "Key In Use", "Key May Be In Use At Replication Targets":
+			return true
+		}
+	}
+	return false
 }
 
 func (r *kesKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

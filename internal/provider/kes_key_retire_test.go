@@ -91,8 +91,10 @@ func TestAccKESKey_retireRefusedWhileInUse(t *testing.T) {
 					a.usageWrite(objects, "img", name, 7)
 					a.usageDefault(byDefault, name)
 				},
+				// Refused at plan, before anything is deleted, with the
+				// counts apply would refuse with.
 				Config:      noResources,
-				ExpectError: refused,
+				ExpectError: regexp.MustCompile(`(?s)Error running pre-apply plan.*` + refused.String()),
 			},
 			{
 				// The refused destroy left the key in KES and in state.

@@ -99,10 +99,7 @@ func (d *keyrotatePreviewDataSource) Schema(_ context.Context, _ datasource.Sche
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "What a `minio_batch_keyrotate` job with the same `bucket`, `prefix` and `filter` would look at, counted before it runs: " +
 			"for a reviewer, a `precondition` or a policy. One versioned listing of the scope (no request per object, unless `count_expires`), " +
-			"with the server's filter rules; the resource runs the same scan before it starts a job. " +
-			"A rotation rewrites every SSE-KMS and SSE-S3 version it selects: the rewritten version gets a new last-modified time and loses its tags " +
-			"and its `Expires` header, and an object whose latest version is a delete marker becomes visible again when one of its versions is rewritten. " +
-			"The counts below say how much of that the rotation would do.",
+			"with the server's filter rules; the resource runs the same scan before it starts a job.",
 		Attributes: map[string]schema.Attribute{
 			"bucket": schema.StringAttribute{Required: true,
 				MarkdownDescription: "Bucket to look at. It must exist."},
@@ -132,7 +129,7 @@ func (d *keyrotatePreviewDataSource) Schema(_ context.Context, _ datasource.Sche
 				"Deleted objects whose versions the filter leaves out are not counted: the job never touches them."),
 			"target_key_usable": schema.BoolAttribute{Computed: true,
 				MarkdownDescription: "Whether MinIO's KMS can encrypt and decrypt with the `sse-kms` target key, checked as apply checks it before a job starts; " +
-					"`false` comes with a warning naming the key. Null without an `sse-kms` target."},
+					"`false` comes with a warning naming the key. Null without an `sse-kms` target, and when the same plan creates the key (a `minio_kes_key`)."},
 			"expires_headers": count("SSE-KMS and SSE-S3 versions in scope with an `Expires` header, which the rotation drops. " +
 				"Null unless `count_expires = true`: the versioned listing does not return the header (measured), so counting takes a HEAD request per version."),
 			"lifecycle_rules": count("Enabled lifecycle rules of the bucket that count days from a version's last-modified time (Expiration or Transition by `Days`, " +
@@ -310,9 +307,7 @@ func (d *keyrotatePreviewDataSource) bucketExists(ctx context.Context, bucket st
 		}
 		return false
 	case !exists:
-		diags.AddAttributeError(path.Root("bucket"), "Bucket Not Found",
-			fmt.Sprintf("bucket: the server at %s has no bucket %q, so there is nothing to preview. Create the bucket first, or correct its name; "+
-				"if that address is not MinIO's S3 port (another service answers there too), correct the provider's endpoint.", d.clients.s3.EndpointURL().Host, bucket))
+		d.clients.bucketNotFound(bucket, "There is nothing to preview.", path.Root("bucket"), diags)
 		return false
 	}
 	return true
@@ -346,8 +341,8 @@ func byKeyValue(res *scan.Result) (types.Map, diag.Diagnostics) {
 // null without one. A key MinIO cannot use is a warning, not an error: the
 // preview is for reviewers, and the key may be created in the same apply.
 func (d *keyrotatePreviewDataSource) targetUsable(ctx context.Context, target keyrotate.Encryption, diags *diag.Diagnostics) types.Bool {
-	if target.Type != keyrotate.SSEKMS || target.Key == "" {
-		return types.BoolNull()
+	if target.Type != keyrotate.SSEKMS || target.Key == "" || d.clients.keyPlanned(target.Key) {
+		return types.BoolNull() // a key this plan creates cannot be checked before apply
 	}
 	if err := preflight.CheckKey(ctx, d.clients.admin, target.Key); err != nil {
 		diags.AddAttributeWarning(path.Root("encryption").AtName("key"), "Target Key Not Usable",

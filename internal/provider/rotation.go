@@ -43,6 +43,9 @@ type rotationOptions struct {
 	keptSays string
 	// via names the caller in the report: "resource" or "action".
 	via string
+	// predecessor is the resource's previous report as stored, which the
+	// new one links to by digest; empty for the first and for the action.
+	predecessor string
 	// site names the site of a site-replication group the options are
 	// for, in every line said; empty outside a group.
 	site string
@@ -145,7 +148,7 @@ func (r *rotator) rotate(ctx context.Context, spec keyrotate.Spec, opts rotation
 		}
 		res := summarize(runs)
 		res.began = began
-		res.report = r.evidence(ctx, spec, spec, opts.via, res)
+		res.report = r.evidence(ctx, spec, spec, opts, res)
 		return res, true
 	}
 	if !tagsCanBePutBack(runs, diags) {
@@ -182,7 +185,7 @@ func (r *rotator) rotate(ctx context.Context, spec keyrotate.Spec, opts rotation
 	if job.Filter.CreatedAfter != spec.Filter.CreatedAfter {
 		res.resealSince = job.Filter.CreatedAfter
 	}
-	res.report = r.evidence(ctx, spec, job, opts.via, res)
+	res.report = r.evidence(ctx, spec, job, opts, res)
 	return res, true
 }
 

@@ -21,11 +21,11 @@ import (
 // only if it could not be encoded, which is logged. The server version
 // costs one admin:ServerInfo call, which the wait already needs for the
 // live progress; without it the version is left empty.
-func (r *rotator) evidence(ctx context.Context, spec, job keyrotate.Spec, via string, res rotationResult) string {
+func (r *rotator) evidence(ctx context.Context, spec, job keyrotate.Spec, opts rotationOptions, res rotationResult) string {
 	shown, _ := keyrotate.EncodeRedacted(job)
 	rep := report.Report{
-		Via: via, Bucket: spec.Bucket, Prefix: spec.Prefix,
-		Target:    report.Target{Type: string(spec.Encryption.Type), Key: spec.Encryption.Key},
+		Via: opts.via, Bucket: spec.Bucket, Prefix: spec.Prefix,
+		Target:    r.targetOf(ctx, spec.Encryption),
 		User:      res.user,
 		JobYAML:   string(shown),
 		StartedAt: res.began.UTC(), FinishedAt: time.Now().UTC(),
@@ -42,6 +42,9 @@ func (r *rotator) evidence(ctx context.Context, spec, job keyrotate.Spec, via st
 	case !job.Filter.CreatedAfter.Equal(spec.Filter.CreatedAfter):
 		since := job.Filter.CreatedAfter
 		rep.Reseal, rep.ResealSince = "modified_since", &since
+	}
+	if opts.via == "resource" {
+		rep.Chain(opts.predecessor)
 	}
 	if res.verified != nil {
 		rep.Verify(res.verified, res.verifiedAt, res.verified.Pending(spec.Encryption).Versions)
@@ -61,6 +64,25 @@ func (r *rotator) evidence(ctx context.Context, spec, job keyrotate.Spec, via st
 		return ""
 	}
 	return string(b)
+}
+
+// targetOf is the report's target: for a KES key, which instance of it,
+// by the creation time and creator KES keeps. Without a KES connection,
+// or when KES cannot say, the key is named only; the rotation is done by
+// then, and its evidence is not withheld for want of these.
+func (r *rotator) targetOf(ctx context.Context, enc keyrotate.Encryption) report.Target {
+	t := report.Target{Type: string(enc.Type), Key: enc.Key}
+	if r.clients.kes == nil || enc.Type != keyrotate.SSEKMS {
+		return t
+	}
+	info, err := r.clients.kes.Client.DescribeKey(ctx, enc.Key)
+	if err != nil {
+		tflog.Warn(ctx, "could not describe the target key in KES for the report", map[string]any{"key": enc.Key, "error": err.Error()})
+		return t
+	}
+	created := info.CreatedAt.UTC()
+	t.KeyCreatedAt, t.KeyCreatedBy = &created, info.CreatedBy.String()
+	return t
 }
 
 // serverVersion is MinIO's version; empty when it cannot be read.

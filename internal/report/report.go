@@ -7,7 +7,10 @@
 package report
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/batchjob"
@@ -60,6 +63,13 @@ type Report struct {
 	// After is.
 	Verification *Verification `json:"verification"`
 	Software     Software      `json:"software"`
+	// Sequence numbers the rotations of one resource, from 1; 0 for the
+	// action, which has no history. PredecessorSHA256 is the SHA-256 (hex)
+	// of the previous rotation's report exactly as stored, empty for the
+	// first: a chain of reports whose digests do not link, or whose
+	// sequence skips, shows a report altered or missing.
+	Sequence          int    `json:"sequence"`
+	PredecessorSHA256 string `json:"predecessor_sha256"`
 	// Sites is every site's part under site replication, where a job
 	// re-seals its own site only and the rotation runs one job per site;
 	// the fields above are then the provider's own site's. Absent outside
@@ -81,10 +91,15 @@ type Site struct {
 	Verification *Verification `json:"verification"`
 }
 
-// Target is the encryption the job moves the scope to.
+// Target is the encryption the job moves the scope to. A KES key is
+// identified by its creation time and creator as KES reports them, which
+// tell a key re-created under the same name from the one rotated to; both
+// are absent when the provider has no KES connection.
 type Target struct {
-	Type string `json:"type"`
-	Key  string `json:"key,omitempty"`
+	Type         string     `json:"type"`
+	Key          string     `json:"key,omitempty"`
+	KeyCreatedAt *time.Time `json:"key_created_at,omitempty"`
+	KeyCreatedBy string     `json:"key_created_by,omitempty"`
 }
 
 // Job is one batch job of the rotation.
@@ -201,6 +216,54 @@ func verified(after *scan.Result, at time.Time, pending int64) (*Versions, *Veri
 		return nil, nil
 	}
 	return VersionsOf(after), &Verification{VerifiedAt: at.UTC(), Pending: pending, Unencrypted: after.Unencrypted.Versions, SSES3: after.SSES3.Versions}
+}
+
+// Digest is the SHA-256 (hex) of a report exactly as stored: the value a
+// successor's PredecessorSHA256 carries.
+func Digest(stored string) string {
+	sum := sha256.Sum256([]byte(stored))
+	return hex.EncodeToString(sum[:])
+}
+
+// Chain links r to its predecessor, the previous report of the same
+// resource as stored ("" for none), and numbers it after it. A
+// predecessor that cannot be read still links by digest; its sequence is
+// then unknown and r's restarts at 1.
+func (r *Report) Chain(predecessor string) {
+	r.Sequence, r.PredecessorSHA256 = 1, ""
+	if predecessor == "" {
+		return
+	}
+	r.PredecessorSHA256 = Digest(predecessor)
+	var prev struct {
+		Sequence int `json:"sequence"`
+	}
+	if json.Unmarshal([]byte(predecessor), &prev) == nil && prev.Sequence > 0 {
+		r.Sequence = prev.Sequence + 1
+	}
+}
+
+// VerifyChain checks that each report in reports, oldest first, names the
+// one before it by digest and numbers itself after it. It returns the
+// index of the first report that does not, with why; -1 when all do.
+func VerifyChain(reports []string) (int, string) {
+	for i := 1; i < len(reports); i++ {
+		var r Report
+		if err := json.Unmarshal([]byte(reports[i]), &r); err != nil {
+			return i, "not a report: " + err.Error()
+		}
+		var prev Report
+		if err := json.Unmarshal([]byte(reports[i-1]), &prev); err != nil {
+			return i - 1, "not a report: " + err.Error()
+		}
+		if want := Digest(reports[i-1]); r.PredecessorSHA256 != want {
+			return i, fmt.Sprintf("predecessor_sha256 %q is not the digest of the report before it (%s)", r.PredecessorSHA256, want)
+		}
+		if r.Sequence != prev.Sequence+1 {
+			return i, fmt.Sprintf("sequence %d does not follow %d", r.Sequence, prev.Sequence)
+		}
+	}
+	return -1, ""
 }
 
 // JSON is the report, indented for people.

@@ -55,3 +55,44 @@ func TestJSONCarriesSchemaAndNullsWhatWasNotDone(t *testing.T) {
 		t.Errorf("nil inputs give non-nil parts")
 	}
 }
+
+func TestChainLinksAndNumbersReports(t *testing.T) {
+	var stored []string
+	for i := range 3 {
+		r := Report{Via: "resource", Bucket: "b", Outcome: "complete"}
+		prev := ""
+		if i > 0 {
+			prev = stored[i-1]
+		}
+		r.Chain(prev)
+		b, err := r.JSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored = append(stored, string(b))
+	}
+	if i, why := VerifyChain(stored); i != -1 {
+		t.Fatalf("an unaltered chain fails at %d: %s", i, why)
+	}
+	var third Report
+	if err := json.Unmarshal([]byte(stored[2]), &third); err != nil {
+		t.Fatal(err)
+	}
+	if third.Sequence != 3 || third.PredecessorSHA256 != Digest(stored[1]) || len(third.PredecessorSHA256) != 64 {
+		t.Errorf("third report: sequence %d, predecessor %q", third.Sequence, third.PredecessorSHA256)
+	}
+
+	altered := append([]string(nil), stored...)
+	altered[1] = strings.Replace(altered[1], `"outcome": "complete"`, `"outcome": "failed"`, 1)
+	if i, why := VerifyChain(altered); i != 2 || !strings.Contains(why, "digest") {
+		t.Errorf("a report altered in place: VerifyChain = %d, %q; want the next one (2) to fail on its digest", i, why)
+	}
+	if i, why := VerifyChain([]string{stored[0], stored[2]}); i != 1 {
+		t.Errorf("a report missing from the chain: VerifyChain = %d, %q; want 1", i, why)
+	}
+	var r Report
+	r.Chain("not json")
+	if r.Sequence != 1 || r.PredecessorSHA256 != Digest("not json") {
+		t.Errorf("an unreadable predecessor: sequence %d, digest %q; want 1 and its digest", r.Sequence, r.PredecessorSHA256)
+	}
+}

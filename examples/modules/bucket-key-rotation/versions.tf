@@ -1,0 +1,7 @@
+terraform {
+  required_providers {
+    minio = {
+      source = "minio-keyrotate/minio"
+    }
+  }
+}
