@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -22,6 +23,7 @@ import (
 	"github.com/minio/minio-go/v7/pkg/encrypt"
 	"github.com/minio/minio-go/v7/pkg/lifecycle"
 
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/inventory"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/scan"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/teststack"
 )
@@ -401,4 +403,88 @@ func TestPreviewByKeyNameClash(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("by_key = %v, want %v", got, want)
 	}
+}
+
+// TestAccKeyrotatePreview_scopeInPlanJSON: the plan of a new rotation
+// carries the size of its work where a policy reads it, in the preview
+// read beside it: versions and bytes in scope, and the versions per key
+// still pending. Where the scope is known only at apply (a bucket named by
+// a resource the same plan creates), the plan shows the read as deferred
+// and its counts unknown, never as counts of something else.
+func TestAccKeyrotatePreview_scopeInPlanJSON(t *testing.T) {
+	a := newAcc(t)
+	bucket, oldKey, newKey := a.bucket(), a.key(), a.key()
+	a.put(inventory.Seed{Bucket: bucket, Names: inventory.Names("s-", 5), KMSKey: oldKey})
+	preview := func(bucketExpr string) string {
+		return fmt.Sprintf(`data "minio_keyrotate_preview" "scope" {
+  bucket = %s
+  encryption {
+    type = "sse-kms"
+    key  = %q
+  }
+}
+`, bucketExpr, newKey)
+	}
+	w := newCLIWorkspace(t, a, map[string]string{"main.tf": rotateConfig(bucket, newKey, "") + preview(fmt.Sprintf("%q", bucket))})
+	w.must(0, "plan", "-input=false", "-out=known.tfplan")
+	var known struct {
+		PriorState struct {
+			Values struct {
+				RootModule struct {
+					Resources []struct {
+						Address string `json:"address"`
+						Values  struct {
+							Versions int64 `json:"versions"`
+							Bytes    int64 `json:"bytes"`
+							Pending  int64 `json:"pending"`
+							ByKey    map[string]struct {
+								Versions int64 `json:"versions"`
+							} `json:"by_key"`
+						} `json:"values"`
+					} `json:"resources"`
+				} `json:"root_module"`
+			} `json:"values"`
+		} `json:"prior_state"`
+	}
+	if err := json.Unmarshal([]byte(w.must(0, "show", "-json", "known.tfplan")), &known); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range known.PriorState.Values.RootModule.Resources {
+		if r.Address != "data.minio_keyrotate_preview.scope" {
+			continue
+		}
+		found = true
+		if v := r.Values; v.Versions != 5 || v.Bytes <= 0 || v.Pending != 5 || v.ByKey[oldKey].Versions != 5 {
+			t.Errorf("the plan JSON's preview: %+v; want 5 versions, their bytes, 5 pending, all under %s", v, oldKey)
+		}
+	}
+	if !found {
+		t.Fatal("the plan JSON holds no preview read at plan")
+	}
+
+	// The bucket named through terraform_data is known only after apply.
+	w.write("main.tf", "resource \"terraform_data\" \"bucket\" {\n  input = "+fmt.Sprintf("%q", bucket)+"\n}\n"+preview("terraform_data.bucket.output"))
+	w.must(0, "plan", "-input=false", "-out=unknown.tfplan")
+	var deferred struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Change  struct {
+				Actions      []string        `json:"actions"`
+				AfterUnknown map[string]any `json:"after_unknown"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal([]byte(w.must(0, "show", "-json", "unknown.tfplan")), &deferred); err != nil {
+		t.Fatal(err)
+	}
+	for _, rc := range deferred.ResourceChanges {
+		if rc.Address == "data.minio_keyrotate_preview.scope" {
+			if fmt.Sprint(rc.Change.Actions) != "[read]" || rc.Change.AfterUnknown["versions"] != true || rc.Change.AfterUnknown["pending"] != true {
+				t.Errorf("a preview of a bucket known only after apply: actions %v, unknown %v; want a deferred read with unknown counts", rc.Change.Actions, rc.Change.AfterUnknown)
+			}
+			return
+		}
+	}
+	t.Error("the plan JSON does not show the preview's read deferred to apply")
 }
