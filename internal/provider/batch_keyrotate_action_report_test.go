@@ -19,7 +19,7 @@ import (
 // without a bucket is refused at validate.
 func TestAccBatchKeyrotateAction_writesReport(t *testing.T) {
 	a := newAcc(t)
-	requireActions(t)
+	requireTerraform114(t, "actions")
 	bucket, audit, oldKey, newKey := a.bucket(), a.bucket(), a.key(), a.key()
 	a.put(inventory.Seed{Bucket: bucket, Names: inventory.Names("o-", 12), KMSKey: oldKey})
 

@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"os"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -24,25 +22,6 @@ import (
 // tests run under the pinned Terraform (TEST_TF_CLI=terraform, `make
 // testacc-terraform-pinned`) and skip, saying so, under other CLIs.
 // .ci/run fails when they skip under a CLI that has actions.
-
-// requireActions skips a test whose CLI has no actions.
-func requireActions(t *testing.T) {
-	t.Helper()
-	out, err := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), "version").Output()
-	if err != nil {
-		t.Fatalf("asking the CLI its version: %v", err)
-	}
-	first, _, _ := strings.Cut(string(out), "\n")
-	m := regexp.MustCompile(`^Terraform v(\d+)\.(\d+)\.`).FindStringSubmatch(first)
-	if m != nil {
-		major, _ := strconv.Atoi(m[1])
-		minor, _ := strconv.Atoi(m[2])
-		if major > 1 || minor >= 14 {
-			return
-		}
-	}
-	t.Skipf("actions need Terraform >= 1.14, and this run's CLI is %q: run under the pinned Terraform (TEST_TF_CLI=terraform)", first)
-}
 
 // actionConfig is an action rotating bucket to key (an HCL expression),
 // with extra arguments in its config block.
@@ -94,7 +73,7 @@ func (a *acc) tagsOf(bucket, name string) map[string]string {
 // `terraform apply -invoke`, and the plan stays empty throughout.
 func TestAccBatchKeyrotateAction_rotatesWhenKeyIsCreated(t *testing.T) {
 	a := newAcc(t) // first: without TF_ACC it skips
-	requireActions(t)
+	requireTerraform114(t, "actions")
 	bucket, oldKey, newKey := a.bucket(), a.key(), randomName("acc-new-")
 	names := inventory.Names("o-", 30)
 	a.put(inventory.Seed{Bucket: bucket, Names: names[:25], KMSKey: oldKey})
@@ -168,7 +147,7 @@ resource "minio_kes_key" "new" {
 // back.
 func TestAccBatchKeyrotateAction_failedJobFailsWithCounts(t *testing.T) {
 	a := newAcc(t) // first: without TF_ACC it skips
-	requireActions(t)
+	requireTerraform114(t, "actions")
 	kc := a.kes()
 	bucket, newKey, oldKey := a.bucket(), a.key(), randomName("acc-old-")
 	material := make([]byte, 32)
@@ -221,7 +200,7 @@ func TestAccBatchKeyrotateAction_failedJobFailsWithCounts(t *testing.T) {
 // job had dropped, then fails saying so, with the counts.
 func TestAccBatchKeyrotateAction_timeoutCancelsJobAndRestores(t *testing.T) {
 	a := newAcc(t)
-	requireActions(t)
+	requireTerraform114(t, "actions")
 	bucket, oldKey, newKey := a.bucket(), a.key(), a.key()
 	names := inventory.Names("o-", 40)
 	a.put(inventory.Seed{Bucket: bucket, Names: names, KMSKey: oldKey, Tags: map[string]string{"team": "finance"}})
@@ -261,7 +240,7 @@ func TestAccBatchKeyrotateAction_timeoutCancelsJobAndRestores(t *testing.T) {
 // key rotates the payroll bucket to it, and the plan afterwards is empty.
 func TestAccBatchKeyrotateAction_guideResourceOrAction(t *testing.T) {
 	a := newAcc(t) // first: without TF_ACC it skips
-	requireActions(t)
+	requireTerraform114(t, "actions")
 	blocks := guideBlocks(t, "guides/rotating-to-a-new-kes-key.md")
 	if len(blocks) != 3 || !strings.Contains(blocks[1], `action "minio_batch_keyrotate" "payroll"`) {
 		t.Fatalf("the guide's second terraform block is not the action example:\n%v", blocks)

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/batchjob"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
 )
 
@@ -133,4 +135,62 @@ func kvListOf(ctx context.Context, models []kvModel, diags *diag.Diagnostics) ty
 	v, d := types.ListValueFrom(ctx, elemType, models)
 	diags.Append(d...)
 	return v
+}
+
+// adopt is the state of job id taken under management (import, list):
+// its definition as the arguments, its progress, its twins on the other
+// sites of a group, and the other arguments at their defaults. notDone
+// says what a failure leaves undone.
+func (r *batchKeyrotateResource) adopt(ctx context.Context, id, notDone string, diags *diag.Diagnostics) (batchKeyrotateModel, bool) {
+	if typ, err := batchjob.ParseJobID(id); err != nil || typ != "keyrotate" {
+		diags.AddError("Invalid Job ID",
+			fmt.Sprintf("%q is not a keyrotate job ID. Import takes the ID `mc batch list ALIAS` shows, such as keyrotate-Qsk1r9YBkAuwZtMB5Sq4:0.", id))
+		return batchKeyrotateModel{}, false
+	}
+	group, ok := r.clients.sites(ctx, notDone, diags)
+	if !ok {
+		return batchKeyrotateModel{}, false
+	}
+	from, doc, err := describeOnAnySite(ctx, group, id)
+	if err != nil {
+		detail := fmt.Sprintf("MinIO could not describe job %s%s. It may not exist, or it finished more than about 3 days ago and was purged.\n\n%v", id, onWhichSites(group), err)
+		if note := from.deniedNote(err); note != "" {
+			detail = fmt.Sprintf("MinIO could not describe job %s.%s\n\n%v", id, note, err)
+		}
+		diags.AddError("Cannot Import Rotation Job", detail)
+		return batchKeyrotateModel{}, false
+	}
+	spec, err := keyrotate.Decode([]byte(doc))
+	if err != nil {
+		diags.AddError("Cannot Import Rotation Job", fmt.Sprintf("The stored definition of job %s could not be read.\n\n%v", id, err))
+		return batchKeyrotateModel{}, false
+	}
+	p, err := batchjob.Fetch(ctx, from.admin, id)
+	if err != nil {
+		diags.AddError("Cannot Import Rotation Job", fmt.Sprintf("Reading the status of job %s failed.%s\n\n%v", id, from.deniedNote(err), err))
+		return batchKeyrotateModel{}, false
+	}
+	m := batchKeyrotateModel{
+		ID:                types.StringValue(id),
+		WaitForCompletion: types.BoolValue(true),
+		runArgs: runArgs{
+			StallTimeout: types.StringValue(defaultStallTimeout), Verify: types.BoolValue(true),
+			PreserveTags: types.BoolValue(true), PreserveDeleted: types.BoolValue(true), DropExpires: types.BoolValue(false),
+		},
+		Triggers:    types.MapNull(types.StringType),
+		VerifyLimit: types.Int64Value(defaultVerifyLimit),
+		Attempts:    types.Int64Value(1),
+		User:        types.StringValue(from.jobUser(ctx, id)),
+		Sites:       types.ListValueMust(types.ObjectType{AttrTypes: siteStateAttrTypes()}, nil),
+		History:     emptyHistory(),
+	}
+	m.Timeouts.Object = types.ObjectNull(keyrotateBlockTypes()["timeouts"])
+	diags.Append(m.setSpec(ctx, spec)...)
+	m.setProgress(p)
+	if len(group) > 1 {
+		r.importSites(ctx, from, group, spec, p, &m, diags)
+	}
+	shown, _ := keyrotate.EncodeRedacted(spec)
+	m.JobYAML = types.StringValue(string(shown))
+	return m, !diags.HasError()
 }

@@ -22,10 +22,15 @@ var (
 	_ resource.ResourceWithValidateConfig = (*batchKeyrotateResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*batchKeyrotateResource)(nil)
 	_ resource.ResourceWithConfigure      = (*batchKeyrotateResource)(nil)
+	_ resource.ResourceWithIdentity       = (*batchKeyrotateResource)(nil)
 )
 
 type batchKeyrotateResource struct {
 	rotator
+}
+
+func (r *batchKeyrotateResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = singleIdentitySchema(identityJobID, "The keyrotate job's ID on the server, as `mc batch list` shows it (the provider's own site's under site replication).")
 }
 
 // NewBatchKeyrotateResource is the minio_batch_keyrotate resource.
@@ -135,6 +140,7 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 	}
 	resp.Diagnostics.Append(writeVerifyMemo(ctx, resp.Private, res.memo)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, identityJobID, plan.ID.ValueString(), &resp.Diagnostics)
 	if res.err != nil {
 		resp.Diagnostics.AddError("Rotation Job Did Not Complete", doneWhere(res)+runErrorDetail(out, res.err, r.clients.deniedNote(res.err)))
 		return
@@ -192,6 +198,7 @@ func (r *batchKeyrotateResource) Read(ctx context.Context, req resource.ReadRequ
 	}
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		setIdentity(ctx, resp.Identity, identityJobID, state.ID.ValueString(), &resp.Diagnostics)
 	}
 }
 
@@ -238,6 +245,7 @@ func (r *batchKeyrotateResource) Update(ctx context.Context, req resource.Update
 		resp.Diagnostics.Append(writeVerifyMemo(ctx, resp.Private, memo)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, identityJobID, plan.ID.ValueString(), &resp.Diagnostics)
 }
 
 func (r *batchKeyrotateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -310,59 +318,14 @@ func (r *batchKeyrotateResource) canceledWarning(ctx context.Context, state batc
 }
 
 func (r *batchKeyrotateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !configured(r.clients, &resp.Diagnostics) {
+	id := importID(ctx, req, identityJobID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || !configured(r.clients, &resp.Diagnostics) {
 		return
 	}
-	id := req.ID
-	if typ, err := batchjob.ParseJobID(id); err != nil || typ != "keyrotate" {
-		resp.Diagnostics.AddError("Invalid Job ID",
-			fmt.Sprintf("%q is not a keyrotate job ID. Import takes the ID `mc batch list ALIAS` shows, such as keyrotate-Qsk1r9YBkAuwZtMB5Sq4:0.", id))
-		return
-	}
-	group, ok := r.clients.sites(ctx, "Nothing was imported.", &resp.Diagnostics)
+	m, ok := r.adopt(ctx, id, "Nothing was imported.", &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	from, doc, err := describeOnAnySite(ctx, group, id)
-	if err != nil {
-		detail := fmt.Sprintf("MinIO could not describe job %s%s. It may not exist, or it finished more than about 3 days ago and was purged.\n\n%v", id, onWhichSites(group), err)
-		if note := from.deniedNote(err); note != "" {
-			detail = fmt.Sprintf("MinIO could not describe job %s.%s\n\n%v", id, note, err)
-		}
-		resp.Diagnostics.AddError("Cannot Import Rotation Job", detail)
-		return
-	}
-	spec, err := keyrotate.Decode([]byte(doc))
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot Import Rotation Job", fmt.Sprintf("The stored definition of job %s could not be read.\n\n%v", id, err))
-		return
-	}
-	p, err := batchjob.Fetch(ctx, from.admin, id)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot Import Rotation Job", fmt.Sprintf("Reading the status of job %s failed.%s\n\n%v", id, from.deniedNote(err), err))
-		return
-	}
-	m := batchKeyrotateModel{
-		ID:                types.StringValue(id),
-		WaitForCompletion: types.BoolValue(true),
-		runArgs: runArgs{
-			StallTimeout: types.StringValue(defaultStallTimeout), Verify: types.BoolValue(true),
-			PreserveTags: types.BoolValue(true), PreserveDeleted: types.BoolValue(true), DropExpires: types.BoolValue(false),
-		},
-		Triggers:    types.MapNull(types.StringType),
-		VerifyLimit: types.Int64Value(defaultVerifyLimit),
-		Attempts:    types.Int64Value(1),
-		User:        types.StringValue(from.jobUser(ctx, id)),
-		Sites:       types.ListValueMust(types.ObjectType{AttrTypes: siteStateAttrTypes()}, nil),
-		History:     emptyHistory(),
-	}
-	m.Timeouts.Object = types.ObjectNull(keyrotateBlockTypes()["timeouts"])
-	resp.Diagnostics.Append(m.setSpec(ctx, spec)...)
-	m.setProgress(p)
-	if len(group) > 1 {
-		r.importSites(ctx, from, group, spec, p, &m, &resp.Diagnostics)
-	}
-	shown, _ := keyrotate.EncodeRedacted(spec)
-	m.JobYAML = types.StringValue(string(shown))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setIdentity(ctx, resp.Identity, identityJobID, m.ID.ValueString(), &resp.Diagnostics)
 }

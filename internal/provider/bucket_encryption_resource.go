@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/minio/minio-go/v7"
@@ -24,6 +25,7 @@ var (
 	_ resource.ResourceWithImportState    = (*bucketEncryptionResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*bucketEncryptionResource)(nil)
 	_ resource.ResourceWithConfigure      = (*bucketEncryptionResource)(nil)
+	_ resource.ResourceWithIdentity       = (*bucketEncryptionResource)(nil)
 )
 
 // bucketEncryptionResource is a bucket's default encryption: what objects
@@ -57,6 +59,10 @@ var bucketEncryptionAttrTypes = map[string]attr.Type{"type": types.StringType, "
 
 func (r *bucketEncryptionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_bucket_encryption"
+}
+
+func (r *bucketEncryptionResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = singleIdentitySchema(identityBucket, "The bucket whose default encryption this is.")
 }
 
 func (r *bucketEncryptionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -146,13 +152,13 @@ func (r *bucketEncryptionResource) ValidateConfig(ctx context.Context, req resou
 }
 
 func (r *bucketEncryptionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.apply(ctx, req.Plan.Get, &resp.State, &resp.Diagnostics)
+	r.apply(ctx, req.Plan.Get, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // Update sets the new default in place; bucket forces a replacement, so
 // only encryption can have changed.
 func (r *bucketEncryptionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.apply(ctx, req.Plan.Get, &resp.State, &resp.Diagnostics)
+	r.apply(ctx, req.Plan.Get, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 type bucketEncryptionState interface {
@@ -161,7 +167,7 @@ type bucketEncryptionState interface {
 
 // apply checks that the bucket exists and the key is usable, then sets
 // the bucket's default encryption.
-func (r *bucketEncryptionResource) apply(ctx context.Context, get func(context.Context, any) diag.Diagnostics, state bucketEncryptionState, diags *diag.Diagnostics) {
+func (r *bucketEncryptionResource) apply(ctx context.Context, get func(context.Context, any) diag.Diagnostics, state bucketEncryptionState, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	var plan bucketEncryptionModel
 	diags.Append(get(ctx, &plan)...)
 	if diags.HasError() || !configured(r.clients, diags) {
@@ -201,6 +207,7 @@ func (r *bucketEncryptionResource) apply(ctx context.Context, get func(context.C
 	tflog.Info(ctx, "set the bucket's default encryption", map[string]any{"bucket": bucket, "type": string(spec.Encryption.Type), "key": key})
 	plan.ID = types.StringValue(bucket)
 	diags.Append(state.Set(ctx, &plan)...)
+	setIdentity(ctx, identity, identityBucket, bucket, diags)
 }
 
 // bucketExists reports whether bucket exists, saying why not otherwise.
@@ -285,6 +292,7 @@ func (r *bucketEncryptionResource) Read(ctx context.Context, req resource.ReadRe
 	state.Encryption = enc
 	state.ID = types.StringValue(bucket)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIdentity(ctx, resp.Identity, identityBucket, bucket, &resp.Diagnostics)
 }
 
 // bucketEncryptionObject is the encryption block that describes cfg: the
@@ -337,21 +345,23 @@ func (r *bucketEncryptionResource) Delete(ctx context.Context, req resource.Dele
 // ImportState takes the bucket name. The bucket must have a default
 // encryption: there is nothing to import otherwise.
 func (r *bucketEncryptionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("bucket"), req, resp)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	bucket := importID(ctx, req, identityBucket, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bucket"), bucket)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), bucket)...)
+	setIdentity(ctx, resp.Identity, identityBucket, bucket, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || r.clients == nil {
 		return // the read that follows says what is missing
 	}
-	_, err := r.clients.s3.GetBucketEncryption(ctx, req.ID)
+	_, err := r.clients.s3.GetBucketEncryption(ctx, bucket)
 	switch code := minio.ToErrorResponse(err).Code; {
 	case err == nil:
 	case code == bucketEncNotFound:
 		resp.Diagnostics.AddError("Bucket Has No Default Encryption",
-			fmt.Sprintf("Bucket %q has no default encryption, so there is nothing to import. Remove the import and let apply create it.\n\n%v", req.ID, err))
+			fmt.Sprintf("Bucket %q has no default encryption, so there is nothing to import. Remove the import and let apply create it.\n\n%v", bucket, err))
 	case code == bucketEncNoSuchBucket:
-		r.clients.bucketNotFound(req.ID, "Import takes the name of a bucket that has a default encryption.", path.Empty(), &resp.Diagnostics)
+		r.clients.bucketNotFound(bucket, "Import takes the name of a bucket that has a default encryption.", path.Empty(), &resp.Diagnostics)
 	default:
-		doing := fmt.Sprintf("Reading the default encryption of bucket %q failed.", req.ID)
+		doing := fmt.Sprintf("Reading the default encryption of bucket %q failed.", bucket)
 		if !r.clients.explain(err, doing, &resp.Diagnostics) {
 			resp.Diagnostics.AddError("Cannot Import Bucket Encryption",
 				fmt.Sprintf("%s Check that the credentials may read it (s3:GetEncryptionConfiguration).\n\n%v", doing, err))

@@ -9,7 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -211,4 +213,27 @@ func (w *cliWorkspace) unsetenv(names ...string) {
 func (w *cliWorkspace) output(name string) string {
 	w.t.Helper()
 	return w.must(0, "output", "-raw", name)
+}
+
+// requireTerraform114 skips a test of what (actions, list resources), which
+// Terraform has from 1.14 on and OpenTofu 1.12 lacks. Such tests run under
+// the pinned Terraform (TEST_TF_CLI=terraform, `make
+// testacc-terraform-pinned`); .ci/run fails when one skips there or did not
+// pass there.
+func requireTerraform114(t *testing.T, what string) {
+	t.Helper()
+	out, err := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), "version").Output()
+	if err != nil {
+		t.Fatalf("asking the CLI its version: %v", err)
+	}
+	first, _, _ := strings.Cut(string(out), "\n")
+	m := regexp.MustCompile(`^Terraform v(\d+)\.(\d+)\.`).FindStringSubmatch(first)
+	if m != nil {
+		major, _ := strconv.Atoi(m[1])
+		minor, _ := strconv.Atoi(m[2])
+		if major > 1 || minor >= 14 {
+			return
+		}
+	}
+	t.Skipf("%s need Terraform >= 1.14, and this run's CLI is %q: run under the pinned Terraform (TEST_TF_CLI=terraform)", what, first)
 }

@@ -116,7 +116,7 @@ func TestAccBatchKeyrotate_guideAuditEvidence(t *testing.T) {
 // action example as written and finds its report in audit-evidence.
 func TestAccBatchKeyrotateAction_guideAuditEvidence(t *testing.T) {
 	a := newAcc(t)
-	requireActions(t)
+	requireTerraform114(t, "actions")
 	a.ledger()
 	w := newCLIWorkspace(t, a, map[string]string{"main.tf": auditGuideBlocks(t)[1]})
 	w.must(0, "init")

@@ -29,6 +29,7 @@ var (
 	_ resource.ResourceWithImportState = (*kesKeyResource)(nil)
 	_ resource.ResourceWithConfigure   = (*kesKeyResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*kesKeyResource)(nil)
+	_ resource.ResourceWithIdentity    = (*kesKeyResource)(nil)
 )
 
 type kesKeyResource struct {
@@ -58,6 +59,10 @@ var kesKeyTimeoutsType = map[string]attr.Type{"delete": types.StringType}
 
 func (r *kesKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_kes_key"
+}
+
+func (r *kesKeyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = singleIdentitySchema(identityKey, "The key's name in KES.")
 }
 
 func (r *kesKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -121,9 +126,9 @@ func (r *kesKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 	}
 }
 
-// describe fills the computed attributes from KES.
-func (r *kesKeyResource) describe(ctx context.Context, m *kesKeyModel) error {
-	info, err := r.clients.kes.Client.DescribeKey(ctx, m.Name.ValueString())
+// describeKESKey fills m's computed attributes from KES.
+func (c *clients) describeKESKey(ctx context.Context, m *kesKeyModel) error {
+	info, err := c.kes.Client.DescribeKey(ctx, m.Name.ValueString())
 	if err != nil {
 		return err
 	}
@@ -154,12 +159,13 @@ func (r *kesKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		}
 		return
 	}
-	if err := r.describe(ctx, &m); err != nil {
+	if err := r.clients.describeKESKey(ctx, &m); err != nil {
 		if !r.clients.explainKES(err, fmt.Sprintf("Key %q was created but reading it back failed.", name), conn.KESDescribeKey, &resp.Diagnostics) {
 			resp.Diagnostics.AddError("Cannot Read KES Key", fmt.Sprintf("Key %q was created but reading it back failed.\n\n%v", name, err))
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setIdentity(ctx, resp.Identity, identityKey, name, &resp.Diagnostics)
 }
 
 func (r *kesKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -171,7 +177,7 @@ func (r *kesKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if m.OutsideReplicasChecked.IsNull() { // state written before the argument existed
 		m.OutsideReplicasChecked = types.BoolValue(false)
 	}
-	err := r.describe(ctx, &m)
+	err := r.clients.describeKESKey(ctx, &m)
 	switch {
 	case errors.Is(err, kes.ErrKeyNotFound):
 		// Deleted outside Terraform: the plan shows it will be created
@@ -186,6 +192,7 @@ func (r *kesKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setIdentity(ctx, resp.Identity, identityKey, m.Name.ValueString(), &resp.Diagnostics)
 }
 
 // Update only changes allow_destroy, which lives in state alone.
@@ -193,6 +200,7 @@ func (r *kesKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	var m kesKeyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setIdentity(ctx, resp.Identity, identityKey, m.Name.ValueString(), &resp.Diagnostics)
 }
 
 func (r *kesKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -291,18 +299,27 @@ func refusedAtPlan(checked diag.Diagnostics) bool {
 }
 
 func (r *kesKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !kesConfigured(r.clients, "minio_kes_key", &resp.Diagnostics) {
+	name := importID(ctx, req, identityKey, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || !kesConfigured(r.clients, "minio_kes_key", &resp.Diagnostics) {
 		return
 	}
-	m := kesKeyModel{Name: types.StringValue(req.ID), AllowDestroy: types.BoolValue(false), OutsideReplicasChecked: types.BoolValue(false),
-		Timeouts: timeouts.Value{Object: types.ObjectNull(kesKeyTimeoutsType)}}
-	if err := r.describe(ctx, &m); err != nil {
-		if !r.clients.explainKES(err, fmt.Sprintf("Key %q was not imported.", req.ID), conn.KESDescribeKey, &resp.Diagnostics) {
-			resp.Diagnostics.AddError("Cannot Import KES Key", fmt.Sprintf("KES has no readable key %q.\n\n%v", req.ID, err))
+	m := adoptedKESKey(name)
+	if err := r.clients.describeKESKey(ctx, &m); err != nil {
+		if !r.clients.explainKES(err, fmt.Sprintf("Key %q was not imported.", name), conn.KESDescribeKey, &resp.Diagnostics) {
+			resp.Diagnostics.AddError("Cannot Import KES Key", fmt.Sprintf("KES has no readable key %q.\n\n%v", name, err))
 		}
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setIdentity(ctx, resp.Identity, identityKey, name, &resp.Diagnostics)
+}
+
+// adoptedKESKey is the state of a key taken under management (import,
+// list): the arguments at their defaults, so that deleting it takes a
+// deliberate allow_destroy = true.
+func adoptedKESKey(name string) kesKeyModel {
+	return kesKeyModel{Name: types.StringValue(name), AllowDestroy: types.BoolValue(false), OutsideReplicasChecked: types.BoolValue(false),
+		Timeouts: timeouts.Value{Object: types.ObjectNull(kesKeyTimeoutsType)}}
 }
 
 // kesKeyNameValidator applies KES's own key name rule at validate time.

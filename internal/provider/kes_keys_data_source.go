@@ -78,7 +78,7 @@ func (d *kesKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		resp.Diagnostics.AddAttributeError(tfpath.Root("pattern"), "Invalid Key Pattern", fmt.Sprintf("%q is not a glob pattern: %v.", pattern, err))
 		return
 	}
-	names, err := d.listKeys(ctx)
+	names, err := d.clients.listKESKeys(ctx)
 	if err != nil {
 		if !d.clients.explainKES(err, "Listing keys failed.", conn.KESListKeys, &resp.Diagnostics) {
 			resp.Diagnostics.AddError("Cannot List KES Keys", "Listing keys in KES failed. Check that the identity may list keys (/v1/key/list/*).\n\n"+err.Error())
@@ -108,10 +108,10 @@ func (d *kesKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 // glob, so "*" asks for all (newer servers read it as a prefix and
 // continue from the token they return); the user's pattern is applied
 // here, the same way for both.
-func (d *kesKeysDataSource) listKeys(ctx context.Context) ([]string, error) {
+func (c *clients) listKESKeys(ctx context.Context) ([]string, error) {
 	var all []string
 	for from := "*"; ; {
-		names, next, err := d.clients.kes.Client.ListKeys(ctx, from, 0)
+		names, next, err := c.kes.Client.ListKeys(ctx, from, 0)
 		if err != nil {
 			return nil, err
 		}

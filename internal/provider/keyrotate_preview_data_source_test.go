@@ -470,7 +470,7 @@ func TestAccKeyrotatePreview_scopeInPlanJSON(t *testing.T) {
 		ResourceChanges []struct {
 			Address string `json:"address"`
 			Change  struct {
-				Actions      []string        `json:"actions"`
+				Actions      []string       `json:"actions"`
 				AfterUnknown map[string]any `json:"after_unknown"`
 			} `json:"change"`
 		} `json:"resource_changes"`

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -25,8 +26,9 @@ import (
 )
 
 var (
-	_ provider.ProviderWithFunctions = (*minioProvider)(nil)
-	_ provider.ProviderWithActions   = (*minioProvider)(nil)
+	_ provider.ProviderWithFunctions     = (*minioProvider)(nil)
+	_ provider.ProviderWithActions       = (*minioProvider)(nil)
+	_ provider.ProviderWithListResources = (*minioProvider)(nil)
 )
 
 type minioProvider struct {
@@ -241,6 +243,7 @@ func (p *minioProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	resp.ResourceData = c
 	resp.DataSourceData = c
 	resp.ActionData = c
+	resp.ListResourceData = c
 }
 
 func (p *minioProvider) Resources(context.Context) []func() resource.Resource {
@@ -256,6 +259,11 @@ func (p *minioProvider) DataSources(context.Context) []func() datasource.DataSou
 // Actions need Terraform 1.14 or later; older CLIs and OpenTofu ignore them.
 func (p *minioProvider) Actions(context.Context) []func() action.Action {
 	return []func() action.Action{NewBatchKeyrotateAction}
+}
+
+// List resources (terraform query) need Terraform 1.14 or later.
+func (p *minioProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewBatchKeyrotateList, NewKESKeyList, NewBucketEncryptionList}
 }
 
 func (p *minioProvider) Functions(context.Context) []func() function.Function {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -306,5 +307,24 @@ func TestServerDefaultKey(t *testing.T) {
 	denied := errors.New("access denied")
 	if _, err := usage.ServerDefaultKey(context.Background(), fakeKMS{err: denied}); !errors.Is(err, denied) {
 		t.Errorf("error %v, want it to wrap %v", err, denied)
+	}
+}
+
+func TestKeysInUse(t *testing.T) {
+	f := &fakeClient{buckets: map[string]*fakeBucket{
+		"a": {entries: []minio.ObjectInfo{kmsVersion("x", "k-objects", 1), deleteMarker("x"), s3Version("s", 1)}},
+		"b": {encryption: sse.NewConfigurationSSEKMS("arn:aws:kms:k-default")},
+		"c": {encryption: sse.NewConfigurationSSES3(), entries: []minio.ObjectInfo{plainVersion("p", 1)}},
+	}}
+	got, err := usage.KeysInUse(context.Background(), f, "k-server")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(map[string]bool{"k-objects": true, "k-default": true, "k-server": true}, got); d != "" {
+		t.Errorf("keys in use (-want +got):\n%s", d)
+	}
+	f.buckets["a"].failAt, f.buckets["a"].listErr = 1, errResponse("AccessDenied", 403)
+	if _, err := usage.KeysInUse(context.Background(), f, ""); err == nil || !strings.Contains(err.Error(), `"a"`) {
+		t.Errorf("a bucket whose listing fails: err %v, want it named", err)
 	}
 }

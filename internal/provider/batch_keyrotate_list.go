@@ -1,0 +1,122 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/minio/madmin-go/v3"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/batchjob"
+)
+
+var (
+	_ list.ListResourceWithConfigure = (*batchKeyrotateList)(nil)
+)
+
+// batchKeyrotateList lists the keyrotate jobs the server still knows, for
+// terraform query: each as the rotation an import of its ID would give.
+type batchKeyrotateList struct {
+	resource batchKeyrotateResource
+}
+
+// NewBatchKeyrotateList is the minio_batch_keyrotate list resource.
+func NewBatchKeyrotateList() list.ListResource { return &batchKeyrotateList{} }
+
+type batchKeyrotateListModel struct {
+	Bucket types.String `tfsdk:"bucket"`
+	Status types.String `tfsdk:"status"`
+}
+
+func (l *batchKeyrotateList) Metadata(ctx context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	l.resource.Metadata(ctx, req, resp)
+}
+
+func (l *batchKeyrotateList) Configure(ctx context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	l.resource.Configure(ctx, req, resp)
+}
+
+func (l *batchKeyrotateList) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The keyrotate jobs the server still knows (MinIO purges finished ones about 3 days after they end), each as a " +
+			"`minio_batch_keyrotate` to import, with the arguments that reproduce its definition. Under site replication, the provider's own site's jobs.",
+		Attributes: map[string]schema.Attribute{
+			"bucket": schema.StringAttribute{Optional: true, MarkdownDescription: "Only jobs of this bucket."},
+			"status": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "Only jobs with this status: `running`, `complete`, `failed` or `canceled`.",
+				Validators: []validator.String{stringvalidator.OneOf(string(batchjob.StatusRunning), string(batchjob.StatusComplete),
+					string(batchjob.StatusFailed), string(batchjob.StatusCanceled))}},
+		},
+	}
+}
+
+func (l *batchKeyrotateList) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var cfg batchKeyrotateListModel
+	var diags diag.Diagnostics
+	diags.Append(req.Config.Get(ctx, &cfg)...)
+	ids := l.jobIDs(ctx, &diags)
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	stream.Results = func(push func(list.ListResult) bool) {
+		pushed := int64(0)
+		for _, id := range ids {
+			if req.Limit > 0 && pushed >= req.Limit {
+				return
+			}
+			result := req.NewListResult(ctx)
+			m, ok := l.resource.adopt(ctx, id, "The job was not listed.", &result.Diagnostics)
+			if ok && !matches(cfg, m) {
+				continue
+			}
+			result.DisplayName = id
+			if ok {
+				result.DisplayName = fmt.Sprintf("%s (%s, %s)", id, m.Bucket.ValueString(), m.Status.ValueString())
+				setIdentity(ctx, result.Identity, identityJobID, id, &result.Diagnostics)
+				if req.IncludeResource {
+					result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
+				}
+			}
+			pushed++
+			if !push(result) {
+				return
+			}
+		}
+	}
+}
+
+// matches reports whether job m passes the list's filters.
+func matches(cfg batchKeyrotateListModel, m batchKeyrotateModel) bool {
+	return (cfg.Bucket.IsNull() || cfg.Bucket.ValueString() == m.Bucket.ValueString()) &&
+		(cfg.Status.IsNull() || cfg.Status.ValueString() == m.Status.ValueString())
+}
+
+// jobIDs are the keyrotate jobs the provider's deployment lists, sorted.
+func (l *batchKeyrotateList) jobIDs(ctx context.Context, diags *diag.Diagnostics) []string {
+	c := l.resource.clients
+	if !configured(c, diags) {
+		return nil
+	}
+	jobs, err := c.admin.ListBatchJobs(ctx, &madmin.ListBatchJobsFilter{ByJobType: string(madmin.BatchJobKeyRotate)})
+	if err != nil {
+		const doing = "Listing the batch jobs failed."
+		if !c.explain(err, doing, diags) {
+			diags.AddError("Cannot List Rotation Jobs", doing+" Check that the credentials may list them (admin:ListBatchJobs).\n\n"+err.Error())
+		}
+		return nil
+	}
+	ids := make([]string, 0, len(jobs.Jobs))
+	for _, j := range jobs.Jobs {
+		ids = append(ids, j.ID)
+	}
+	sort.Strings(ids)
+	return ids
+}

@@ -1,0 +1,49 @@
+package usage
+
+import (
+	"context"
+	"strings"
+
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/scan"
+)
+
+// KeysInUse names every KMS key something on the deployment uses: a data
+// version sealed under it, a bucket's default encryption naming it, or
+// MinIO's own default key (serverDefault; "" when unknown). It is one
+// listing of every bucket, as Scan makes for a single key, so a list of
+// keys can say which are in use at the cost of one pass, not one per key.
+func KeysInUse(ctx context.Context, c Client, serverDefault string) (map[string]bool, error) {
+	used := map[string]bool{}
+	if serverDefault != "" {
+		used[serverDefault] = true
+	}
+	buckets, err := c.ListBuckets(ctx)
+	if err != nil {
+		return nil, &Error{Doing: "listing the buckets", Err: err}
+	}
+	for _, b := range buckets {
+		cfg, err := c.GetBucketEncryption(ctx, b.Name)
+		switch {
+		case isNoSuchBucket(err):
+			continue // deleted meanwhile: it holds nothing any more
+		case err != nil && code(err) != "ServerSideEncryptionConfigurationNotFoundError":
+			return nil, &Error{Bucket: b.Name, Doing: "reading the default encryption", Err: err}
+		case err == nil && cfg != nil:
+			for _, rule := range cfg.Rules {
+				if a := rule.Apply; a.SSEAlgorithm == "aws:kms" {
+					used[strings.TrimPrefix(a.KmsMasterKeyID, kmsARNPrefix)] = true
+				}
+			}
+		}
+		err = scan.Walk(ctx, c, b.Name, "", func(v scan.Version) error {
+			if !v.IsDeleteMarker && v.Encryption.Kind == scan.SSEKMS {
+				used[v.Encryption.Key] = true
+			}
+			return nil
+		})
+		if err != nil && !isNoSuchBucket(err) {
+			return nil, &Error{Bucket: b.Name, Doing: "listing the versions", Err: err}
+		}
+	}
+	return used, nil
+}
