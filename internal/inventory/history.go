@@ -18,10 +18,17 @@ type History struct {
 	TagEvery, DeleteEvery  int // 0: none
 }
 
-// PutHistory creates the bucket (versioned) and writes h into it.
+// PutHistory creates the bucket (versioned) unless it exists, and writes
+// h into it: into an existing bucket, under another Prefix, it adds drift.
 func PutHistory(ctx context.Context, c *minio.Client, h History) error {
-	if err := c.MakeBucket(ctx, h.Bucket, minio.MakeBucketOptions{}); err != nil {
-		return fmt.Errorf("creating bucket %s: %w", h.Bucket, err)
+	exists, err := c.BucketExists(ctx, h.Bucket)
+	if err != nil {
+		return fmt.Errorf("checking bucket %s: %w", h.Bucket, err)
+	}
+	if !exists {
+		if err := c.MakeBucket(ctx, h.Bucket, minio.MakeBucketOptions{}); err != nil {
+			return fmt.Errorf("creating bucket %s: %w", h.Bucket, err)
+		}
 	}
 	if err := c.EnableVersioning(ctx, h.Bucket); err != nil {
 		return fmt.Errorf("enabling versioning on %s: %w", h.Bucket, err)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/batchjob"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/inventory"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/teststack"
 )
 
@@ -44,10 +45,19 @@ func newAcc(t *testing.T) *acc {
 // on the backend of the package's stack, and removes it when the test ends.
 func newClusterAcc(t *testing.T) *acc {
 	t.Helper()
+	return newPrivateAcc(t, teststack.Options{Topology: teststack.Distributed})
+}
+
+// newPrivateAcc starts a stack of its own for one test (o, on the backend
+// of the package's stack), for a test that must see every object of the
+// deployment, and removes it when the test ends.
+func newPrivateAcc(t *testing.T, o teststack.Options) *acc {
+	t.Helper()
 	pkg := newAcc(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	s, err := teststack.Start(ctx, teststack.Options{Topology: teststack.Distributed, Backend: pkg.stack.Backend, Logf: t.Logf})
+	o.Backend, o.Logf = pkg.stack.Backend, t.Logf
+	s, err := teststack.Start(ctx, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,4 +229,20 @@ func (a *acc) emptyBucket(bucket string) {
 			a.t.Fatal(err)
 		}
 	}
+}
+
+// startCompletedJob starts spec as a keyrotate job through the admin API,
+// as `mc batch start` would, and waits until it completes.
+func (a *acc) startCompletedJob(spec keyrotate.Spec) string {
+	a.t.Helper()
+	doc, err := keyrotate.Encode(spec)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	started, err := a.admin.StartBatchJob(a.ctx(), string(doc))
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	a.waitForJob(started.ID, batchjob.StatusComplete)
+	return started.ID
 }

@@ -58,7 +58,8 @@ func (d *batchJobStatusDataSource) Schema(_ context.Context, _ datasource.Schema
 			"Use it to gate on a rotation: a `check` block or a `lifecycle.postcondition` on `status == \"complete\"`. " +
 			"MinIO keeps finished jobs for about 3 days.",
 		Attributes: map[string]schema.Attribute{
-			"id":             schema.StringAttribute{Required: true, MarkdownDescription: "Job ID, such as `keyrotate-Qsk1r9YBkAuwZtMB5Sq4:0`."},
+			"id": schema.StringAttribute{Required: true, MarkdownDescription: "Job ID, such as `keyrotate-Qsk1r9YBkAuwZtMB5Sq4:0`. " +
+				"The `no-job-...` ID of a `minio_batch_keyrotate` that found nothing pending reads as `complete` with nothing rotated."},
 			"type":           computed("`keyrotate`, `replicate` or `expire`."),
 			"status":         computed("`running`, `complete`, `failed` or `canceled`."),
 			"complete":       schema.BoolAttribute{Computed: true, MarkdownDescription: "The server's complete flag."},
@@ -85,6 +86,13 @@ func (d *batchJobStatusDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	id := m.ID.ValueString()
+	if !hasJob(id) {
+		// A minio_batch_keyrotate that found nothing pending: the rotation
+		// completed without a job, and there is none to ask about.
+		m.setNoJob()
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		return
+	}
 	p, err := batchjob.Fetch(ctx, d.clients.admin, id)
 	switch {
 	case errors.Is(err, batchjob.ErrMalformedJobID):
@@ -116,4 +124,14 @@ func (d *batchJobStatusDataSource) Read(ctx context.Context, req datasource.Read
 	m.LastUpdate = rfc3339(p.LastUpdate)
 	m.User = types.StringValue(d.clients.jobUser(ctx, id))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// setNoJob is the status of a rotation that needed no job (ID no-job-...):
+// complete, with nothing rotated.
+func (m *batchJobStatusModel) setNoJob() {
+	m.Type, m.Status = types.StringValue("keyrotate"), types.StringValue(string(batchjob.StatusComplete))
+	m.Complete, m.Failed = types.BoolValue(true), types.BoolValue(false)
+	m.Bucket, m.LastObject, m.User = types.StringValue(""), types.StringValue(""), types.StringValue("")
+	m.Objects, m.ObjectsFailed, m.RetryAttempts = types.Int64Value(0), types.Int64Value(0), types.Int64Value(0)
+	m.StartedAt, m.LastUpdate = types.StringValue(""), types.StringValue("")
 }

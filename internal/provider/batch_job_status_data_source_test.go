@@ -103,6 +103,14 @@ func TestAccBatchJobStatus_errors(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: statusConfig("not-a-job"), ExpectError: regexp.MustCompile(`(?s)Malformed Batch Job ID.*not-a-job`)},
 			{Config: statusConfig("keyrotate-AAAAAAAAAAAAAAAAAAAAAA:-1"), ExpectError: regexp.MustCompile(`(?s)Batch Job Not Found.*about\s+3\s+days`)},
+			{
+				// A rotation that found nothing pending started no job.
+				Config: statusConfig(noJobID(time.Now())),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(statusAddr, tfjsonpath.New("status"), knownvalue.StringExact("complete")),
+					statecheck.ExpectKnownValue(statusAddr, tfjsonpath.New("objects"), knownvalue.Int64Exact(0)),
+				},
+			},
 		},
 	})
 }

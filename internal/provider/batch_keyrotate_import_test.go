@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/minio-keyrotate/terraform-provider-minio/internal/batchjob"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/inventory"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/keyrotate"
 )
@@ -24,19 +23,11 @@ func TestAccBatchKeyrotate_importBlockGeneratesConfig(t *testing.T) {
 		Filter:     keyrotate.Filter{Tags: []keyrotate.KV{{Key: "class", Value: "pii*"}}},
 		Retry:      keyrotate.Retry{Attempts: 2},
 	}
-	doc, err := keyrotate.Encode(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	started, err := a.admin.StartBatchJob(a.ctx(), string(doc))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.waitForJob(started.ID, batchjob.StatusComplete)
+	id := a.startCompletedJob(spec)
 	jobsBefore := a.jobIDs()
 
 	w := newCLIWorkspace(t, a, map[string]string{
-		"import.tf": fmt.Sprintf("import {\n  to = minio_batch_keyrotate.adopted\n  id = %q\n}\n", started.ID),
+		"import.tf": fmt.Sprintf("import {\n  to = minio_batch_keyrotate.adopted\n  id = %q\n}\n", id),
 	})
 	w.must(2, "plan", "-input=false", "-detailed-exitcode", "-generate-config-out=generated.tf")
 	generated := w.read("generated.tf")

@@ -13,11 +13,11 @@ const (
 		"so the object is visible again; the provider puts a new delete marker on top of each such object after the job. Default `true`. " +
 		"Never hides a version written after the rotation started, never acts where someone removed the delete marker meanwhile."
 	docDropExpires = "MinIO's rotation removes the `Expires` header of every version it re-seals, and it cannot be put back without writing new versions. " +
-		"By default a plan that starts a rotation reads the headers of every version it would re-seal (a HEAD request each) and refuses when any has one. " +
+		"By default the plan reads the headers of a sample of the versions it would re-seal, apply reads every one before the job (a HEAD request each), and both refuse when any has one. " +
 		"Set `true` to rotate anyway (and skip those requests). See \"What a rotation changes besides the key\"."
 	docEncryption        = "The encryption objects are rotated to. Required (checked at validate: a block cannot be marked required)."
 	docEncryptionType    = "Required: `sse-kms` (re-seal under `key`) or `sse-s3` (re-seal under MinIO's default KMS key). Objects under SSE-KMS cannot be rotated to `sse-s3`: the server fails every such object."
-	docEncryptionKey     = "KMS key to rotate to; required for `sse-kms`, refused for `sse-s3`. It must exist and be usable: apply checks that before it starts the job. 1 to 80 ASCII letters, digits, `-` and `_`, not starting or ending with `-` (KES key name rules)."
+	docEncryptionKey     = "KMS key to rotate to; required for `sse-kms`, refused for `sse-s3`. It must exist and be usable: the plan checks that (unless the same plan creates the key), and apply again before the job. 1 to 80 ASCII letters, digits, `-` and `_`, not starting or ending with `-` (KES key name rules)."
 	docEncryptionContext = "KMS encryption context. **Refused**: the pinned MinIO validates the context and then drops it, so objects would be rotated without it."
 	docFilter            = "Narrows the objects rotated. Time filters must all hold; then an object matches when any `tag` block matches, or else when any `metadata` block matches."
 	docNotify            = "Endpoint the server posts the job's final report to (JSON)."

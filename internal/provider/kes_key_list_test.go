@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/inventory"
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/teststack"
 )
 
 // queryProvider opens every query configuration: the provider, configured
@@ -19,7 +20,8 @@ const queryProvider = "provider \"minio\" {}\n"
 // TestAccKESKeyQuery_listsKeys: terraform query lists the keys that match
 // the pattern, by name, as identities; in_use narrows them to the keys a
 // version or a bucket default uses, or to those nothing uses; limit
-// bounds the results; a bad pattern is refused naming what is accepted.
+// bounds the results; a bad pattern is refused naming what is accepted,
+// and KES down is named as the resources name it.
 func TestAccKESKeyQuery_listsKeys(t *testing.T) {
 	requireTerraform114(t, "list resources")
 	a := newAcc(t)
@@ -66,6 +68,12 @@ func TestAccKESKeyQuery_listsKeys(t *testing.T) {
 				Query:       true,
 				Config:      queryProvider + list("bad", `    pattern = "finance-["`, 0),
 				ExpectError: regexp.MustCompile(`(?s)Invalid Key Pattern.*pattern: "finance-\[" is not a glob pattern`),
+			},
+			{
+				// Server failures read as the resources word them.
+				Query:       true,
+				Config:      fmt.Sprintf("provider \"minio\" {\n  kes {\n    endpoint = %q\n  }\n}\n", "https://"+teststack.ClosedAddr(t)) + list("down", pattern, 0),
+				ExpectError: regexp.MustCompile(`(?s)Cannot Reach KES.*kes\.endpoint`),
 			},
 		},
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -263,10 +264,11 @@ func (r *kesKeyResource) retireCheck(ctx context.Context, m kesKeyModel, diags *
 	return verdict, true
 }
 
-// planDestroy runs the destroy's checks at plan, so that a reviewer and a
-// policy see a refusal, with its counts, before apply. The plan fails
-// as the apply would. A check that could not be made only warns: apply
-// makes it again and deletes nothing on doubt.
+// planDestroy runs the destroy's checks at plan, so that a reviewer sees
+// a refusal, with its counts, before apply. It warns, and does not fail the
+// plan: the same apply may first stop the use (move a bucket default,
+// rotate the versions), and whatever else the plan does must not wait on
+// a retirement. Apply checks again and deletes nothing on doubt.
 func (r *kesKeyResource) planDestroy(ctx context.Context, state tfsdk.State, diags *diag.Diagnostics) {
 	var m kesKeyModel
 	if diags.Append(state.Get(ctx, &m)...); diags.HasError() || r.clients.kes == nil {
@@ -278,7 +280,10 @@ func (r *kesKeyResource) planDestroy(ctx context.Context, state tfsdk.State, dia
 	switch {
 	case ok:
 	case refusedAtPlan(checked):
-		diags.Append(checked...)
+		for _, d := range checked {
+			detail := strings.Replace(d.Detail(), " was not deleted: ", " would not be deleted: ", 1)
+			diags.AddWarning(d.Summary(), "As things stand, apply will refuse to delete the key, unless this same apply first stops what uses it. "+detail)
+		}
 	default:
 		for _, d := range checked {
 			diags.AddWarning(d.Summary(), "The plan could not check what uses the key; apply checks again before deleting it. "+d.Detail())

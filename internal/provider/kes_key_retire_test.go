@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/minio-keyrotate/terraform-provider-minio/internal/inventory"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/scan"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/teststack"
 )
@@ -91,10 +93,8 @@ func TestAccKESKey_retireRefusedWhileInUse(t *testing.T) {
 					a.usageWrite(objects, "img", name, 7)
 					a.usageDefault(byDefault, name)
 				},
-				// Refused at plan, before anything is deleted, with the
-				// counts apply would refuse with.
 				Config:      noResources,
-				ExpectError: regexp.MustCompile(`(?s)Error running pre-apply plan.*` + refused.String()),
+				ExpectError: refused,
 			},
 			{
 				// The refused destroy left the key in KES and in state.
@@ -204,4 +204,30 @@ func TestAccKESKey_retireMinIODefaultKey(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestAccKESKey_refusalShownAtPlan: the plan of a destroy that apply would
+// refuse says so, with the counts, as a warning: nothing is deleted, and
+// the rest of the plan is not held up by it.
+func TestAccKESKey_refusalShownAtPlan(t *testing.T) {
+	a := newAcc(t)
+	name, bucket := randomName("tf-plan-"), a.bucket()
+	w := newCLIWorkspace(t, a, map[string]string{"main.tf": kesKeyConfig(name, "allow_destroy = true")})
+	w.must(0, "apply", "-input=false", "-auto-approve")
+	a.put(inventory.Seed{Bucket: bucket, Names: inventory.Names("p-", 2), KMSKey: name})
+	w.write("main.tf", noResources)
+	plan := w.must(0, "plan", "-input=false")
+	if !regexp.MustCompile(`(?s)Warning: Key In Use.*apply will refuse to delete the key.*` + says(fmt.Sprintf(`Key %q would not be deleted`, name)) +
+		`.*` + says(`2 object versions`) + `.*` + says(fmt.Sprintf(`- bucket %q: 2 versions`, bucket))).MatchString(plan) {
+		t.Errorf("the plan of the refused destroy does not warn with the counts:\n%s", plan)
+	}
+	if !strings.Contains(plan, "1 to destroy") {
+		t.Errorf("the plan does not propose the destroy:\n%s", plan)
+	}
+	w.must(1, "apply", "-input=false", "-auto-approve")
+	if _, err := a.kes().DescribeKey(a.ctx(), name); err != nil {
+		t.Errorf("the refused key is gone from KES: %v", err)
+	}
+	a.emptyBucket(bucket)
+	w.must(0, "apply", "-input=false", "-auto-approve")
 }

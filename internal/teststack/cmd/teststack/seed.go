@@ -56,7 +56,7 @@ func seed(ctx context.Context, stdout io.Writer, args []string) error {
 	if err := inventory.PutHistory(ctx, c, h); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "bucket %s: %d objects x %d versions under KMS key %s, every %dth tagged, every %dth deleted\n",
+	_, err = fmt.Fprintf(stdout, "bucket %s: %d objects x %d versions under KMS key %s, 1 in %d tagged, 1 in %d deleted\n",
 		h.Bucket, h.Objects, h.Versions, h.KMSKey, h.TagEvery, h.DeleteEvery)
 	return err
 }

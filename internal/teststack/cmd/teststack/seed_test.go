@@ -56,6 +56,11 @@ func TestSeed(t *testing.T) {
 	if data != 60 || underKey != 60 || tagged != 15 || markers != 4 {
 		t.Errorf("seeded bucket: %d data versions (%d under seed-key), %d tagged, %d delete markers; want 60 (60), 15, 4", data, underKey, tagged, markers)
 	}
+	// Into the existing bucket, under another prefix: drift.
+	if err := run([]string{"seed", "-bucket", "seeded", "-key", "seed-key", "-prefix", "late/", "-objects", "2", "-versions", "1"}, &out); err != nil {
+		t.Fatalf("seeding an existing bucket again: %v", err)
+	}
+	mustContain(t, out.String(), "bucket seeded: 2 objects x 1 versions")
 	if err := run([]string{"seed", "-bucket", "x"}, &out); err == nil || !strings.Contains(err.Error(), "seed needs -bucket and -key") {
 		t.Errorf("seed without -key: %v", err)
 	}

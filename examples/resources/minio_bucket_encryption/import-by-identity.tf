@@ -1,0 +1,6 @@
+import {
+  to = minio_bucket_encryption.finance
+  identity = {
+    bucket = "finance"
+  }
+}
