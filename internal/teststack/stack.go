@@ -160,7 +160,34 @@ const defaultKESKey = "minio-default-key"
 
 // Start builds (or reuses) the server binaries and starts a stack. The
 // caller must Close it; Main does so for a test package.
+//
+// The stack's ports are picked free, then bound by the servers a moment
+// later: another process (a test package running beside, any outgoing
+// connection) can take one in between. Such a start is retried with new
+// ports, a few times.
 func Start(ctx context.Context, o Options) (*Stack, error) {
+	for attempt := 1; ; attempt++ {
+		s, err := start(ctx, o)
+		if err == nil || !portTaken(err) || attempt == portAttempts || ctx.Err() != nil {
+			return s, err
+		}
+		if o.Logf != nil {
+			o.Logf("teststack: a port was taken before the stack bound it (attempt %d): starting again on new ports: %v", attempt, err)
+		}
+	}
+}
+
+// portAttempts bounds the starts of a stack whose ports were taken.
+const portAttempts = 3
+
+// portTaken reports whether a start failed because a port it had picked
+// was bound by someone else meanwhile (Docker's message, then the kernel's).
+func portTaken(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "port is already allocated") || strings.Contains(msg, "address already in use")
+}
+
+func start(ctx context.Context, o Options) (*Stack, error) {
 	logf := o.Logf
 	if logf == nil {
 		logf = func(string, ...any) {}
