@@ -225,18 +225,25 @@ func requireTerraform114(t *testing.T, what string) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("live test: set TF_ACC=1 to run it against a real MinIO and KES")
 	}
+	if ok, cli := terraform114(t); !ok {
+		t.Skipf("%s need Terraform >= 1.14, and this run's CLI is %q: run under the pinned Terraform (TEST_TF_CLI=terraform)", what, cli)
+	}
+}
+
+// terraform114 reports whether the run's CLI is Terraform 1.14 or later,
+// and the CLI's first version line.
+func terraform114(t *testing.T) (bool, string) {
+	t.Helper()
 	out, err := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), "version").Output()
 	if err != nil {
 		t.Fatalf("asking the CLI its version: %v", err)
 	}
 	first, _, _ := strings.Cut(string(out), "\n")
 	m := regexp.MustCompile(`^Terraform v(\d+)\.(\d+)\.`).FindStringSubmatch(first)
-	if m != nil {
-		major, _ := strconv.Atoi(m[1])
-		minor, _ := strconv.Atoi(m[2])
-		if major > 1 || minor >= 14 {
-			return
-		}
+	if m == nil {
+		return false, first
 	}
-	t.Skipf("%s need Terraform >= 1.14, and this run's CLI is %q: run under the pinned Terraform (TEST_TF_CLI=terraform)", what, first)
+	major, _ := strconv.Atoi(m[1])
+	minor, _ := strconv.Atoi(m[2])
+	return major > 1 || minor >= 14, first
 }

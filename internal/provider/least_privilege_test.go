@@ -89,7 +89,8 @@ var policyVariants = []string{
 // versioned bucket with tags, deleted objects and a lifecycle rule is
 // rotated to it (preserved, verified, with live progress and the plan's
 // warnings), the bucket's default encryption set, every data source read;
-// the plan is then empty, and the old key, unused, is imported and
+// the plan is then empty, terraform query lists the key, the default and
+// the job (Terraform >= 1.14), and the old key, unused, is imported and
 // deleted.
 func TestAccLeastPrivilege_everyFeature(t *testing.T) {
 	a := newAcc(t)
@@ -252,6 +253,35 @@ output "versions_pending" {
 
 	// Refresh reads everything again: nothing to change.
 	w.must(0, "plan", "-input=false", "-detailed-exitcode")
+
+	// terraform query lists what was made, through the same grants.
+	if ok, _ := terraform114(t); ok {
+		w.write("lp.tfquery.hcl", fmt.Sprintf(`
+list "minio_kes_key" "lp" {
+  provider = minio
+  config {
+    pattern = %[1]q
+    in_use  = true
+  }
+}
+
+list "minio_bucket_encryption" "lp" {
+  provider = minio
+  config {
+    key = %[1]q
+  }
+}
+
+list "minio_batch_keyrotate" "lp" {
+  provider = minio
+  config {
+    bucket = %[2]q
+  }
+}
+`, newKey, bucket))
+		mustSay(t, "terraform query", w.must(0, "query"), newKey, bucket, got.Job.Value)
+		w.remove("lp.tfquery.hcl")
+	}
 
 	// The old key, now unused, is imported and deleted: the delete check
 	// (MinIO's default key, every bucket's versions and default) passes.
