@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -59,7 +60,7 @@ func (d *batchJobStatusDataSource) Schema(_ context.Context, _ datasource.Schema
 			"MinIO keeps finished jobs for about 3 days.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Required: true, MarkdownDescription: "Job ID, such as `keyrotate-Qsk1r9YBkAuwZtMB5Sq4:0`. " +
-				"The `no-job-...` ID of a `minio_batch_keyrotate` that found nothing pending reads as `complete` with nothing rotated."},
+				"The `no-job-...` ID of a `minio_batch_keyrotate` that found nothing pending reads as `complete`, the `not-started-...` ID of one whose start was refused as `failed`."},
 			"type":           computed("`keyrotate`, `replicate` or `expire`."),
 			"status":         computed("`running`, `complete`, `failed` or `canceled`."),
 			"complete":       schema.BoolAttribute{Computed: true, MarkdownDescription: "The server's complete flag."},
@@ -87,9 +88,9 @@ func (d *batchJobStatusDataSource) Read(ctx context.Context, req datasource.Read
 	}
 	id := m.ID.ValueString()
 	if !hasJob(id) {
-		// A minio_batch_keyrotate that found nothing pending: the rotation
-		// completed without a job, and there is none to ask about.
-		m.setNoJob()
+		// A minio_batch_keyrotate that found nothing pending (complete) or
+		// whose start was refused (failed): there is no job to ask about.
+		m.setNoJob(!strings.HasPrefix(id, notStartedPrefix))
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 		return
 	}
@@ -126,11 +127,16 @@ func (d *batchJobStatusDataSource) Read(ctx context.Context, req datasource.Read
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// setNoJob is the status of a rotation that needed no job (ID no-job-...):
-// complete, with nothing rotated.
-func (m *batchJobStatusModel) setNoJob() {
-	m.Type, m.Status = types.StringValue("keyrotate"), types.StringValue(string(batchjob.StatusComplete))
-	m.Complete, m.Failed = types.BoolValue(true), types.BoolValue(false)
+// setNoJob is the status of a rotation without a job: complete when it
+// needed none (ID no-job-...), failed when its start was refused (ID
+// not-started-...); nothing rotated either way.
+func (m *batchJobStatusModel) setNoJob(complete bool) {
+	status := batchjob.StatusComplete
+	if !complete {
+		status = batchjob.StatusFailed
+	}
+	m.Type, m.Status = types.StringValue("keyrotate"), types.StringValue(string(status))
+	m.Complete, m.Failed = types.BoolValue(complete), types.BoolValue(!complete)
 	m.Bucket, m.LastObject, m.User = types.StringValue(""), types.StringValue(""), types.StringValue("")
 	m.Objects, m.ObjectsFailed, m.RetryAttempts = types.Int64Value(0), types.Int64Value(0), types.Int64Value(0)
 	m.StartedAt, m.LastUpdate = types.StringValue(""), types.StringValue("")

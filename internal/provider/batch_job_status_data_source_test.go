@@ -111,6 +111,14 @@ func TestAccBatchJobStatus_errors(t *testing.T) {
 					statecheck.ExpectKnownValue(statusAddr, tfjsonpath.New("objects"), knownvalue.Int64Exact(0)),
 				},
 			},
+			{
+				// Nor did one whose start was refused, which did not complete.
+				Config: statusConfig(notStartedID(time.Now())),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(statusAddr, tfjsonpath.New("status"), knownvalue.StringExact("failed")),
+					statecheck.ExpectKnownValue(statusAddr, tfjsonpath.New("complete"), knownvalue.Bool(false)),
+				},
+			},
 		},
 	})
 }

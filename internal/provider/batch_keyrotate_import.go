@@ -137,11 +137,24 @@ func kvListOf(ctx context.Context, models []kvModel, diags *diag.Diagnostics) ty
 	return v
 }
 
-// adopt is the state of job id taken under management (import, list):
+// adoption is a job to take under management, and how to word a failure.
+type adoption struct {
+	id string
+	// user is who started the job when the caller knows it already (the
+	// list has it from the job list); "" reads it.
+	user string
+	// failure is the summary of an error, notDone what it leaves undone.
+	failure, notDone string
+	// skipGone makes a job MinIO no longer has (purged since it was
+	// listed) no error: ok is false with no diagnostics.
+	skipGone bool
+}
+
+// adopt is the state of job a.id taken under management (import, list):
 // its definition as the arguments, its progress, its twins on the other
-// sites of a group, and the other arguments at their defaults. notDone
-// says what a failure leaves undone.
-func (r *batchKeyrotateResource) adopt(ctx context.Context, id, notDone string, diags *diag.Diagnostics) (batchKeyrotateModel, bool) {
+// sites of a group, and the other arguments at their defaults.
+func (r *batchKeyrotateResource) adopt(ctx context.Context, a adoption, diags *diag.Diagnostics) (batchKeyrotateModel, bool) {
+	id, notDone := a.id, a.notDone
 	if typ, err := batchjob.ParseJobID(id); err != nil || typ != "keyrotate" {
 		diags.AddError("Invalid Job ID",
 			fmt.Sprintf("%q is not a keyrotate job ID. Import takes the ID `mc batch list ALIAS` shows, such as keyrotate-Qsk1r9YBkAuwZtMB5Sq4:0.", id))
@@ -152,22 +165,28 @@ func (r *batchKeyrotateResource) adopt(ctx context.Context, id, notDone string, 
 		return batchKeyrotateModel{}, false
 	}
 	from, doc, err := describeOnAnySite(ctx, group, id)
+	if err != nil && a.skipGone && batchjob.IsNoSuchJob(err) {
+		return batchKeyrotateModel{}, false
+	}
 	if err != nil {
 		detail := fmt.Sprintf("MinIO could not describe job %s%s. It may not exist, or it finished more than about 3 days ago and was purged.\n\n%v", id, onWhichSites(group), err)
 		if note := from.deniedNote(err); note != "" {
 			detail = fmt.Sprintf("MinIO could not describe job %s.%s\n\n%v", id, note, err)
 		}
-		diags.AddError("Cannot Import Rotation Job", detail)
+		diags.AddError(a.failure, detail)
 		return batchKeyrotateModel{}, false
 	}
 	spec, err := keyrotate.Decode([]byte(doc))
 	if err != nil {
-		diags.AddError("Cannot Import Rotation Job", fmt.Sprintf("The stored definition of job %s could not be read.\n\n%v", id, err))
+		diags.AddError(a.failure, fmt.Sprintf("The stored definition of job %s could not be read.\n\n%v", id, err))
 		return batchKeyrotateModel{}, false
 	}
 	p, err := batchjob.Fetch(ctx, from.admin, id)
+	if err != nil && a.skipGone && batchjob.IsNoSuchJob(err) {
+		return batchKeyrotateModel{}, false
+	}
 	if err != nil {
-		diags.AddError("Cannot Import Rotation Job", fmt.Sprintf("Reading the status of job %s failed.%s\n\n%v", id, from.deniedNote(err), err))
+		diags.AddError(a.failure, fmt.Sprintf("Reading the status of job %s failed.%s\n\n%v", id, from.deniedNote(err), err))
 		return batchKeyrotateModel{}, false
 	}
 	m := batchKeyrotateModel{
@@ -180,9 +199,12 @@ func (r *batchKeyrotateResource) adopt(ctx context.Context, id, notDone string, 
 		Triggers:    types.MapNull(types.StringType),
 		VerifyLimit: types.Int64Value(defaultVerifyLimit),
 		Attempts:    types.Int64Value(1),
-		User:        types.StringValue(from.jobUser(ctx, id)),
+		User:        types.StringValue(a.user),
 		Sites:       types.ListValueMust(types.ObjectType{AttrTypes: siteStateAttrTypes()}, nil),
 		History:     emptyHistory(),
+	}
+	if a.user == "" {
+		m.User = types.StringValue(from.jobUser(ctx, id))
 	}
 	m.Timeouts.Object = types.ObjectNull(keyrotateBlockTypes()["timeouts"])
 	diags.Append(m.setSpec(ctx, spec)...)

@@ -3,7 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -61,29 +62,39 @@ func (l *batchKeyrotateList) List(ctx context.Context, req list.ListRequest, str
 	var cfg batchKeyrotateListModel
 	var diags diag.Diagnostics
 	diags.Append(req.Config.Get(ctx, &cfg)...)
-	ids := l.jobIDs(ctx, &diags)
+	jobs := l.jobs(ctx, &diags)
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
 	stream.Results = func(push func(list.ListResult) bool) {
 		pushed := int64(0)
-		for _, id := range ids {
+		for _, j := range jobs {
 			if req.Limit > 0 && pushed >= req.Limit {
 				return
 			}
-			result := req.NewListResult(ctx)
-			m, ok := l.resource.adopt(ctx, id, "The job was not listed.", &result.Diagnostics)
-			if ok && !matches(cfg, m) {
+			var d diag.Diagnostics
+			m, ok := l.resource.adopt(ctx, adoption{id: j.ID, user: j.User, failure: "Cannot List Rotation Job",
+				notDone: fmt.Sprintf("Job %s is left out of the list.", j.ID), skipGone: true}, &d)
+			switch {
+			case !ok && !d.HasError():
+				continue // purged since it was listed
+			case !ok:
+				// One job that cannot be read must not hide the others:
+				// Terraform ends a query at the first error.
+				if !push(list.ListResult{Diagnostics: asWarnings(d)}) {
+					return
+				}
+				continue
+			case !matches(cfg, m):
 				continue
 			}
-			result.DisplayName = id
-			if ok {
-				result.DisplayName = fmt.Sprintf("%s (%s, %s)", id, m.Bucket.ValueString(), m.Status.ValueString())
-				setIdentity(ctx, result.Identity, identityJobID, id, &result.Diagnostics)
-				if req.IncludeResource {
-					result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
-				}
+			result := req.NewListResult(ctx)
+			result.DisplayName = fmt.Sprintf("%s (%s, %s)", j.ID, m.Bucket.ValueString(), m.Status.ValueString())
+			result.Diagnostics.Append(d...)
+			setIdentity(ctx, result.Identity, identityJobID, j.ID, &result.Diagnostics)
+			if req.IncludeResource {
+				result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
 			}
 			pushed++
 			if !push(result) {
@@ -99,8 +110,8 @@ func matches(cfg batchKeyrotateListModel, m batchKeyrotateModel) bool {
 		(cfg.Status.IsNull() || cfg.Status.ValueString() == m.Status.ValueString())
 }
 
-// jobIDs are the keyrotate jobs the provider's deployment lists, sorted.
-func (l *batchKeyrotateList) jobIDs(ctx context.Context, diags *diag.Diagnostics) []string {
+// jobs are the keyrotate jobs the provider's deployment lists, by ID.
+func (l *batchKeyrotateList) jobs(ctx context.Context, diags *diag.Diagnostics) []madmin.BatchJobResult {
 	c := l.resource.clients
 	if !configured(c, diags) {
 		return nil
@@ -113,10 +124,7 @@ func (l *batchKeyrotateList) jobIDs(ctx context.Context, diags *diag.Diagnostics
 		}
 		return nil
 	}
-	ids := make([]string, 0, len(jobs.Jobs))
-	for _, j := range jobs.Jobs {
-		ids = append(ids, j.ID)
-	}
-	sort.Strings(ids)
-	return ids
+	sorted := slices.Clone(jobs.Jobs)
+	slices.SortFunc(sorted, func(a, b madmin.BatchJobResult) int { return strings.Compare(a.ID, b.ID) })
+	return sorted
 }

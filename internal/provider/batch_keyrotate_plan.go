@@ -36,10 +36,13 @@ func (r *batchKeyrotateResource) ModifyPlan(ctx context.Context, req resource.Mo
 		switch status := batchjob.Status(state.Status.ValueString()); status {
 		case batchjob.StatusFailed, batchjob.StatusCanceled:
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("status"))
+			what := fmt.Sprintf("Job %s is %s on the server (%d objects rotated, %d failed, last object %q).",
+				state.ID.ValueString(), status, state.ObjectsRotated.ValueInt64(), state.ObjectsFailed.ValueInt64(), state.LastObject.ValueString())
+			if !hasJob(state.ID.ValueString()) {
+				what = "The rotation's start was refused at apply; no job ran."
+			}
 			resp.Diagnostics.AddAttributeWarning(path.Root("status"), "Rotation Job Did Not Complete",
-				fmt.Sprintf("Job %s is %s on the server (%d objects rotated, %d failed, last object %q). "+
-					"The plan replaces it with a new job; rotation is idempotent, so objects already rotated are rotated again harmlessly.",
-					state.ID.ValueString(), status, state.ObjectsRotated.ValueInt64(), state.ObjectsFailed.ValueInt64(), state.LastObject.ValueString()))
+				what+" The plan replaces it with a new rotation, which re-seals only what is still pending.")
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
 		default:
 			planDrift(ctx, state, resp)
@@ -56,8 +59,8 @@ func (r *batchKeyrotateResource) ModifyPlan(ctx context.Context, req resource.Mo
 		// lose the history the old one handed on. Create checks all of
 		// this again before any job starts, and keeps the history when
 		// it refuses.
-		if !resp.Diagnostics.HasError() && !r.clients.histories.handedOn(plan.Bucket.ValueString(), plan.Prefix.ValueString()) {
-			spec, b := plan.spec(ctx)
+		spec, b := plan.spec(ctx)
+		if !resp.Diagnostics.HasError() && !r.clients.histories.handedOn(spec) {
 			if !b.unknown["encryption.key"] && !b.unknown["encryption"] && !b.unknown["encryption.type"] {
 				r.checkTargetAtPlan(ctx, spec.Encryption, &resp.Diagnostics)
 			}

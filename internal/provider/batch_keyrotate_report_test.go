@@ -199,6 +199,9 @@ func TestAccBatchKeyrotate_failedStartKeepsHistory(t *testing.T) {
 	if err := json.Unmarshal([]byte(w.stateAttr("minio_batch_keyrotate.test", "history")), &kept); err != nil || len(kept) != 1 || kept[0] != first {
 		t.Fatalf("after the failed start, state's history is %d reports (%v); want the first rotation's report", len(kept), err)
 	}
+	if id, status := w.stateID("minio_batch_keyrotate.test"), w.stateAttr("minio_batch_keyrotate.test", "status"); !strings.HasPrefix(id, notStartedPrefix) || status != "failed" {
+		t.Errorf("the record of the refused start: id %q, status %q; want %s..., failed", id, status, notStartedPrefix)
+	}
 	if err := a.kes().CreateKey(ctx, keyB); err != nil {
 		t.Fatal(err)
 	}

@@ -68,6 +68,11 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() || !configured(r.clients, &resp.Diagnostics) {
 		return
 	}
+	// The history a replaced rotation handed on is taken first: whatever
+	// fails below keeps it in a tainted record (keepHistory).
+	spec, _ := plan.spec(ctx)
+	history := r.clients.histories.take(spec)
+	plan.History = historyValue(history)
 	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
@@ -76,9 +81,9 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 	// Values unknown at plan are known now: validate everything again.
 	resp.Diagnostics.Append(plan.validate(ctx)...)
 	if resp.Diagnostics.HasError() {
+		r.keepHistory(ctx, &plan, spec, history, resp)
 		return
 	}
-	spec, _ := plan.spec(ctx)
 	var config batchKeyrotateModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if wo := notifyOf(ctx, config.Notify).TokenWO; !wo.IsNull() {
@@ -87,6 +92,7 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 	shown, err := keyrotate.EncodeRedacted(spec)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot Encode Rotation Job", "The job definition could not be encoded; this is a bug in the provider.\n\n"+err.Error())
+		r.keepHistory(ctx, &plan, spec, history, resp)
 		return
 	}
 	plan.JobYAML = types.StringValue(string(shown))
@@ -95,24 +101,46 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 	opts.wait = plan.WaitForCompletion.ValueBool()
 	opts.keptSays = "The resource is tainted; the next apply puts back the rest before it starts a new rotation."
 	opts.via = "resource"
-	history := r.clients.histories.take(spec.Bucket, spec.Prefix)
-	plan.History = historyValue(history)
 	if len(history) > 0 {
 		opts.predecessor = history[len(history)-1]
 	}
 	res, started := r.rotate(ctx, spec, opts, &resp.Diagnostics)
-	if !started && len(history) == 0 {
+	if !started {
+		r.keepHistory(ctx, &plan, spec, history, resp)
 		return
 	}
-	// From here on a job exists, or no job started but this rotation
-	// replaces one whose history must survive the failure. Either goes
-	// into state, the job's ID so that nothing is orphaned, the history
-	// so that the next apply hands it on again (an error leaves the
-	// resource tainted, and its replacement destroys it first).
+	r.record(ctx, &plan, spec, res, resp)
+}
+
+// keepHistory records a rotation that started no job, when it replaces
+// one whose history must survive the failure: the tainted record (ID
+// no-job-..., status failed) holds it, and its replacement, which
+// destroys it first, is handed it again. Without a history there is
+// nothing to keep, and no state.
+func (r *batchKeyrotateResource) keepHistory(ctx context.Context, plan *batchKeyrotateModel, spec keyrotate.Spec, history []string, resp *resource.CreateResponse) {
+	if len(history) == 0 {
+		return
+	}
+	if plan.JobYAML.IsUnknown() {
+		plan.JobYAML = types.StringNull()
+	}
+	r.record(ctx, plan, spec, rotationResult{began: time.Now()}, resp)
+}
+
+// record puts a rotation into state: its job's ID, so that nothing is
+// orphaned, its counts and report; a result without a job (res.out
+// empty, nothing pending aside) is a start that failed. An error leaves
+// the resource tainted.
+func (r *batchKeyrotateResource) record(ctx context.Context, plan *batchKeyrotateModel, spec keyrotate.Spec, res rotationResult, resp *resource.CreateResponse) {
+	started := res.out.JobID != "" || res.nothingPending != ""
 	out := res.out
-	plan.ID = types.StringValue(out.JobID)
-	if res.nothingPending != "" || !started {
+	switch {
+	case res.nothingPending != "":
 		plan.ID = types.StringValue(noJobID(res.began))
+	case !started:
+		plan.ID = types.StringValue(notStartedID(res.began))
+	default:
+		plan.ID = types.StringValue(out.JobID)
 	}
 	plan.Attempts = types.Int64Value(int64(out.Attempts))
 	plan.setProgress(out.Progress)
@@ -139,7 +167,7 @@ func (r *batchKeyrotateResource) Create(ctx context.Context, req resource.Create
 		plan.Status, plan.Report = types.StringValue(string(batchjob.StatusFailed)), types.StringNull()
 	}
 	resp.Diagnostics.Append(writeVerifyMemo(ctx, resp.Private, res.memo)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	setIdentity(ctx, resp.Identity, identityJobID, plan.ID.ValueString(), &resp.Diagnostics)
 	if res.err != nil {
 		resp.Diagnostics.AddError("Rotation Job Did Not Complete", doneWhere(res)+runErrorDetail(out, res.err, r.clients.deniedNote(res.err)))
@@ -322,7 +350,7 @@ func (r *batchKeyrotateResource) ImportState(ctx context.Context, req resource.I
 	if resp.Diagnostics.HasError() || !configured(r.clients, &resp.Diagnostics) {
 		return
 	}
-	m, ok := r.adopt(ctx, id, "Nothing was imported.", &resp.Diagnostics)
+	m, ok := r.adopt(ctx, adoption{id: id, failure: "Cannot Import Rotation Job", notDone: "Nothing was imported."}, &resp.Diagnostics)
 	if !ok {
 		return
 	}

@@ -41,10 +41,10 @@ type clients struct {
 	site string
 	// plannedKeys are the KES keys this plan creates (plan_target_key.go).
 	plannedKeys sync.Map
-	// notMinIO is whether the endpoint proved not to be MinIO, probed
-	// once after a failure nothing else explains (not_minio.go).
-	notMinIOOnce sync.Once
-	notMinIO     bool
+	// identity is what the endpoint proved to be, probed after a failure
+	// nothing else explains until the answer is definite (not_minio.go).
+	identityMu sync.Mutex
+	identity   conn.Identity
 	// histories carries rotation histories from a destroyed rotation to
 	// its replacement (batch_keyrotate_history.go).
 	histories histories
@@ -133,7 +133,7 @@ func (c *clients) explain(err error, doing string, diags *diag.Diagnostics) bool
 		diags.AddError(f.Summary, doing+" "+f.Detail)
 		return true
 	}
-	return c.explainNotMinIO(doing, diags)
+	return c.explainNotMinIO(err, doing, diags)
 }
 
 // deniedNote is, for err a request MinIO's policy denied, the sentences

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
 	"sort"
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/minio/kes-go"
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/conn"
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/usage"
@@ -64,21 +66,35 @@ func (l *kesKeyList) List(ctx context.Context, req list.ListRequest, stream *lis
 		return
 	}
 	stream.Results = func(push func(list.ListResult) bool) {
-		for i, name := range names {
-			if req.Limit > 0 && int64(i) >= req.Limit {
+		pushed := int64(0)
+		for _, name := range names {
+			if req.Limit > 0 && pushed >= req.Limit {
 				return
+			}
+			m := adoptedKESKey(name)
+			if req.IncludeResource {
+				err := l.clients.describeKESKey(ctx, &m)
+				switch {
+				case errors.Is(err, kes.ErrKeyNotFound):
+					continue // deleted since it was listed
+				case err != nil:
+					// One key that cannot be read must not hide the
+					// others: Terraform ends a query at the first error.
+					var d diag.Diagnostics
+					l.explain(err, fmt.Sprintf("Key %q is left out of the list: describing it failed.", name), conn.KESDescribeKey, &d)
+					if !push(list.ListResult{Diagnostics: asWarnings(d)}) {
+						return
+					}
+					continue
+				}
 			}
 			result := req.NewListResult(ctx)
 			result.DisplayName = name
 			setIdentity(ctx, result.Identity, identityKey, name, &result.Diagnostics)
 			if req.IncludeResource {
-				m := adoptedKESKey(name)
-				if err := l.clients.describeKESKey(ctx, &m); err != nil {
-					l.explain(err, fmt.Sprintf("Describing key %q failed.", name), conn.KESDescribeKey, &result.Diagnostics)
-				} else {
-					result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
-				}
+				result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
 			}
+			pushed++
 			if !push(result) {
 				return
 			}

@@ -77,11 +77,11 @@ func (r *kesKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if r.clients == nil {
 		return
 	}
-	if req.Plan.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() || (!req.State.Raw.IsNull() && len(resp.RequiresReplace) > 0) {
+		// A destroy, or a rename, which deletes the key of the old name.
 		r.planDestroy(ctx, req.State, &resp.Diagnostics)
-		return
 	}
-	if !req.State.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
 		return
 	}
 	var name types.String
@@ -211,7 +211,13 @@ func (r *kesKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	name := m.Name.ValueString()
-	verdict, ok := r.retireCheck(ctx, m, &resp.Diagnostics)
+	timeout, d := m.Timeouts.Delete(ctx, defaultKESKeyDeleteTimeout)
+	if resp.Diagnostics.Append(d...); resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	verdict, ok := r.retireCheck(ctx, m, timeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -225,27 +231,29 @@ func (r *kesKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	resp.Diagnostics.Append(verdict...) // the outside targets taken as checked
 }
 
+// The summaries of a destroy refused for what its checks found (not for a
+// check that failed).
+const (
+	summaryDeletionRefused = "KES Key Deletion Refused"
+	summaryKeyInUse        = "Key In Use"
+	summaryKeyMayBeInUse   = "Key May Be In Use At Replication Targets"
+)
+
 // retireCheck is what a destroy of key m checks before deleting anything:
 // allow_destroy, then what uses the key on every site. ok is false when
 // the destroy must not go ahead, with the errors in diags; verdict holds
 // the warnings of a destroy that may.
-func (r *kesKeyResource) retireCheck(ctx context.Context, m kesKeyModel, diags *diag.Diagnostics) (verdict diag.Diagnostics, ok bool) {
+func (r *kesKeyResource) retireCheck(ctx context.Context, m kesKeyModel, timeout time.Duration, diags *diag.Diagnostics) (verdict diag.Diagnostics, ok bool) {
 	name := m.Name.ValueString()
 	if !m.AllowDestroy.ValueBool() {
-		diags.AddError("KES Key Deletion Refused",
+		diags.AddError(summaryDeletionRefused,
 			fmt.Sprintf("Key %q was not deleted: objects sealed under it could never be read again. Rotate them to another key first "+
 				"(minio_batch_keyrotate), then set allow_destroy = true and apply before destroying. To stop managing the key without deleting it, "+
 				"use `terraform state rm`.", name))
 		return nil, false
 	}
 	// Never delete on doubt: the key goes only after a complete check of
-	// every site found nothing that uses it.
-	timeout, d := m.Timeouts.Delete(ctx, defaultKESKeyDeleteTimeout)
-	if diags.Append(d...); diags.HasError() {
-		return nil, false
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	// every site found nothing that uses it, within timeout (ctx's).
 	tflog.Info(ctx, "checking that nothing in MinIO uses the key before deleting it", map[string]any{"key": name, "timeout": timeout.String()})
 	rep, ok := r.clients.keyUsageSites(ctx, name,
 		func(onSite string) string {
@@ -274,15 +282,25 @@ func (r *kesKeyResource) planDestroy(ctx context.Context, state tfsdk.State, dia
 	if diags.Append(state.Get(ctx, &m)...); diags.HasError() || r.clients.kes == nil {
 		return
 	}
+	timeout, d := m.Timeouts.Delete(ctx, defaultKESKeyDeleteTimeout)
+	if diags.Append(d...); diags.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	var checked diag.Diagnostics
 	// A destroy that may go ahead says so when it deletes the key.
-	_, ok := r.retireCheck(ctx, m, &checked)
+	_, ok := r.retireCheck(ctx, m, timeout, &checked)
 	switch {
 	case ok:
 	case refusedAtPlan(checked):
 		for _, d := range checked {
 			detail := strings.Replace(d.Detail(), " was not deleted: ", " would not be deleted: ", 1)
-			diags.AddWarning(d.Summary(), "As things stand, apply will refuse to delete the key, unless this same apply first stops what uses it. "+detail)
+			unless := ", unless this same apply first stops what uses it"
+			if d.Summary() == summaryDeletionRefused {
+				unless = "" // allow_destroy is read from state: nothing in this apply changes it
+			}
+			diags.AddWarning(d.Summary(), "As things stand, apply will refuse to delete the key"+unless+". "+detail)
 		}
 	default:
 		for _, d := range checked {
@@ -296,7 +314,7 @@ func (r *kesKeyResource) planDestroy(ctx context.Context, state tfsdk.State, dia
 func refusedAtPlan(checked diag.Diagnostics) bool {
 	for _, d := range checked.Errors() {
 		switch d.Summary() {
-		case "KES Key Deletion Refused", "Key In Use", "Key May Be In Use At Replication Targets":
+		case summaryDeletionRefused, summaryKeyInUse, summaryKeyMayBeInUse:
 			return true
 		}
 	}

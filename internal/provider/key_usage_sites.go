@@ -123,14 +123,14 @@ func keyRetireVerdict(r usage.SitesReport, outsideChecked bool) diag.Diagnostics
 				b.WriteString(capitalized(outsideTargetsText(r, targets)) + "\n\nOnce those are checked too, set outside_replicas_checked = true on this resource and apply before destroying again.")
 			}
 		}
-		diags.AddError("Key In Use", b.String())
+		diags.AddError(summaryKeyInUse, b.String())
 	case len(targets) > 0 && !outsideChecked:
 		var b strings.Builder
 		fmt.Fprintf(&b, "Key %q was not deleted: nothing %s uses it, but %s\n\n", r.Key, checkedWhere(r), outsideTargetsText(r, targets))
 		b.WriteString("Check each of them for what is still sealed under the key (for instance with minio_kms_key_usage through a provider configured for that deployment) " +
 			"and rotate or retire it there. Once none of them needs the key, set outside_replicas_checked = true on this resource, apply, then destroy again. ")
 		b.WriteString(checkedSummary(r))
-		diags.AddError("Key May Be In Use At Replication Targets", b.String())
+		diags.AddError(summaryKeyMayBeInUse, b.String())
 	case len(targets) > 0:
 		diags.AddWarning("Key Deleted Past Replication Targets",
 			fmt.Sprintf("Key %q was deleted: nothing %s used it, and outside_replicas_checked = true says that these bucket replication targets were checked and no longer need it:\n%s",

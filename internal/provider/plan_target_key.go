@@ -43,7 +43,7 @@ func (r *rotator) checkTargetAtPlan(ctx context.Context, target keyrotate.Encryp
 	if err == nil {
 		return
 	}
-	if _, explained := r.clients.minio.Explain(err); explained || r.clients.explainNotMinIO("Nothing was planned to change.", diags) {
+	if _, explained := r.clients.minio.Explain(err); explained || r.clients.explainNotMinIO(err, "Nothing was planned to change.", diags) {
 		return
 	}
 	if r.clients.kes != nil {

@@ -36,8 +36,20 @@ func noJobID(at time.Time) string {
 	return noJobPrefix + at.UTC().Format("20060102T150405.000000000Z")
 }
 
+// notStartedPrefix starts the ID of a rotation whose start was refused at
+// apply, kept (tainted) for the history it holds; unlike no-job-, it did
+// not complete.
+const notStartedPrefix = "not-started-"
+
+// notStartedID is the ID of a refused start, unique per instant.
+func notStartedID(at time.Time) string {
+	return notStartedPrefix + at.UTC().Format("20060102T150405.000000000Z")
+}
+
 // hasJob reports whether id names a job on the server.
-func hasJob(id string) bool { return id != "" && !strings.HasPrefix(id, noJobPrefix) }
+func hasJob(id string) bool {
+	return id != "" && !strings.HasPrefix(id, noJobPrefix) && !strings.HasPrefix(id, notStartedPrefix)
+}
 
 // nothingPending says why a scope counted as before needs no job; "" when
 // it does, or when it could not be counted (the job then runs).

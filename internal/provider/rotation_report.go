@@ -67,14 +67,18 @@ func (r *rotator) evidence(ctx context.Context, spec, job keyrotate.Spec, opts r
 }
 
 // targetOf is the report's target: for a KES key, which instance of it,
-// by the creation time and creator KES keeps. Without a KES connection,
-// or when KES cannot say, the key is named only; the rotation is done by
-// then, and its evidence is not withheld for want of these.
+// by the creation time and creator the provider's KES keeps (the KES that
+// MinIO uses, in the documented setup). Without a KES connection, or when
+// KES cannot say within a bounded wait, the key is named only; the
+// rotation is done by then, and its evidence is not withheld for want of
+// these.
 func (r *rotator) targetOf(ctx context.Context, enc keyrotate.Encryption) report.Target {
 	t := report.Target{Type: string(enc.Type), Key: enc.Key}
 	if r.clients.kes == nil || enc.Type != keyrotate.SSEKMS {
 		return t
 	}
+	ctx, cancel := context.WithTimeout(ctx, jobUserTimeout)
+	defer cancel()
 	info, err := r.clients.kes.Client.DescribeKey(ctx, enc.Key)
 	if err != nil {
 		tflog.Warn(ctx, "could not describe the target key in KES for the report", map[string]any{"key": enc.Key, "error": err.Error()})

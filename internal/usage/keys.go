@@ -18,19 +18,25 @@ func KeysInUse(ctx context.Context, c Client, serverDefault string) (map[string]
 		used[serverDefault] = true
 	}
 	buckets, err := c.ListBuckets(ctx)
+	if err == nil {
+		err = ctx.Err()
+	}
 	if err != nil {
 		return nil, &Error{Doing: "listing the buckets", Err: err}
 	}
-	for _, b := range buckets {
+	for i, b := range buckets {
+		fail := func(doing string, err error) (map[string]bool, error) {
+			return nil, &Error{Bucket: b.Name, Doing: doing, BucketsDone: i, BucketsTotal: len(buckets), Err: err}
+		}
 		cfg, err := c.GetBucketEncryption(ctx, b.Name)
 		switch {
 		case isNoSuchBucket(err):
 			continue // deleted meanwhile: it holds nothing any more
 		case err != nil && code(err) != "ServerSideEncryptionConfigurationNotFoundError":
-			return nil, &Error{Bucket: b.Name, Doing: "reading the default encryption", Err: err}
+			return fail("reading the default encryption", err)
 		case err == nil && cfg != nil:
 			for _, rule := range cfg.Rules {
-				if a := rule.Apply; a.SSEAlgorithm == "aws:kms" {
+				if a := rule.Apply; a.SSEAlgorithm == "aws:kms" && a.KmsMasterKeyID != "" {
 					used[strings.TrimPrefix(a.KmsMasterKeyID, kmsARNPrefix)] = true
 				}
 			}
@@ -42,7 +48,7 @@ func KeysInUse(ctx context.Context, c Client, serverDefault string) (map[string]
 			return nil
 		})
 		if err != nil && !isNoSuchBucket(err) {
-			return nil, &Error{Bucket: b.Name, Doing: "listing the versions", Err: err}
+			return fail("listing the versions", err)
 		}
 	}
 	return used, nil
