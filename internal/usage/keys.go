@@ -2,7 +2,10 @@ package usage
 
 import (
 	"context"
+	"slices"
 	"strings"
+
+	"github.com/minio/minio-go/v7"
 
 	"github.com/minio-keyrotate/terraform-provider-minio/internal/scan"
 )
@@ -24,6 +27,8 @@ func KeysInUse(ctx context.Context, c Client, serverDefault string) (map[string]
 	if err != nil {
 		return nil, &Error{Doing: "listing the buckets", Err: err}
 	}
+	// By name, as Scan goes: a failure names the same bucket every time.
+	slices.SortFunc(buckets, func(a, b minio.BucketInfo) int { return strings.Compare(a.Name, b.Name) })
 	for i, b := range buckets {
 		fail := func(doing string, err error) (map[string]bool, error) {
 			return nil, &Error{Bucket: b.Name, Doing: doing, BucketsDone: i, BucketsTotal: len(buckets), Err: err}
