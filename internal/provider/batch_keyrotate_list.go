@@ -67,41 +67,19 @@ func (l *batchKeyrotateList) List(ctx context.Context, req list.ListRequest, str
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	stream.Results = func(push func(list.ListResult) bool) {
-		pushed := int64(0)
-		for _, j := range jobs {
-			if req.Limit > 0 && pushed >= req.Limit {
-				return
-			}
-			var d diag.Diagnostics
-			m, ok := l.resource.adopt(ctx, adoption{id: j.ID, user: j.User, failure: "Cannot List Rotation Job",
-				notDone: fmt.Sprintf("Job %s is left out of the list.", j.ID), skipGone: true}, &d)
-			switch {
-			case !ok && !d.HasError():
-				continue // purged since it was listed
-			case !ok:
-				// One job that cannot be read must not hide the others:
-				// Terraform ends a query at the first error.
-				if !push(list.ListResult{Diagnostics: asWarnings(d)}) {
-					return
-				}
-				continue
-			case !matches(cfg, m):
-				continue
-			}
-			result := req.NewListResult(ctx)
-			result.DisplayName = fmt.Sprintf("%s (%s, %s)", j.ID, m.Bucket.ValueString(), m.Status.ValueString())
-			result.Diagnostics.Append(d...)
-			setIdentity(ctx, result.Identity, identityJobID, j.ID, &result.Diagnostics)
-			if req.IncludeResource {
-				result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
-			}
-			pushed++
-			if !push(result) {
-				return
-			}
+	stream.Results = listResults(ctx, req, identityJobID, jobs, func(j madmin.BatchJobResult) foundItem {
+		var d diag.Diagnostics
+		m, ok := l.resource.adopt(ctx, adoption{id: j.ID, user: j.User, failure: "Cannot List Rotation Job",
+			notDone: fmt.Sprintf("Job %s is left out of the list.", j.ID), skipGone: true}, &d)
+		switch {
+		case !ok && !d.HasError(): // purged since it was listed
+			return foundItem{skip: true}
+		case !ok:
+			return foundItem{failed: d}
 		}
-	}
+		return foundItem{skip: !matches(cfg, m), identity: j.ID, model: &m, notes: d,
+			display: fmt.Sprintf("%s (%s, %s)", j.ID, m.Bucket.ValueString(), m.Status.ValueString())}
+	})
 }
 
 // matches reports whether job m passes the list's filters.

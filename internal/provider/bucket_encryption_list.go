@@ -70,23 +70,10 @@ func (l *bucketEncryptionList) List(ctx context.Context, req list.ListRequest, s
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	stream.Results = func(push func(list.ListResult) bool) {
-		for i, d := range found {
-			if req.Limit > 0 && int64(i) >= req.Limit {
-				return
-			}
-			result := req.NewListResult(ctx)
-			result.DisplayName = d.bucket
-			setIdentity(ctx, result.Identity, identityBucket, d.bucket, &result.Diagnostics)
-			if req.IncludeResource {
-				m := bucketEncryptionModel{ID: types.StringValue(d.bucket), Bucket: types.StringValue(d.bucket), Encryption: d.encryption}
-				result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
-			}
-			if !push(result) {
-				return
-			}
-		}
-	}
+	stream.Results = listResults(ctx, req, identityBucket, found, func(d bucketDefault) foundItem {
+		m := bucketEncryptionModel{ID: types.StringValue(d.bucket), Bucket: types.StringValue(d.bucket), Encryption: d.encryption}
+		return foundItem{identity: d.bucket, display: d.bucket, model: &m}
+	})
 }
 
 // defaults are the buckets' defaults that match cfg, by bucket name.

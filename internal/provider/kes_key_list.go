@@ -65,41 +65,21 @@ func (l *kesKeyList) List(ctx context.Context, req list.ListRequest, stream *lis
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	stream.Results = func(push func(list.ListResult) bool) {
-		pushed := int64(0)
-		for _, name := range names {
-			if req.Limit > 0 && pushed >= req.Limit {
-				return
-			}
-			m := adoptedKESKey(name)
-			if req.IncludeResource {
-				err := l.clients.describeKESKey(ctx, &m)
-				switch {
-				case errors.Is(err, kes.ErrKeyNotFound):
-					continue // deleted since it was listed
-				case err != nil:
-					// One key that cannot be read must not hide the
-					// others: Terraform ends a query at the first error.
-					var d diag.Diagnostics
-					l.explain(err, fmt.Sprintf("Key %q is left out of the list: describing it failed.", name), conn.KESDescribeKey, &d)
-					if !push(list.ListResult{Diagnostics: asWarnings(d)}) {
-						return
-					}
-					continue
-				}
-			}
-			result := req.NewListResult(ctx)
-			result.DisplayName = name
-			setIdentity(ctx, result.Identity, identityKey, name, &result.Diagnostics)
-			if req.IncludeResource {
-				result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
-			}
-			pushed++
-			if !push(result) {
-				return
+	stream.Results = listResults(ctx, req, identityKey, names, func(name string) foundItem {
+		m := adoptedKESKey(name)
+		if req.IncludeResource {
+			err := l.clients.describeKESKey(ctx, &m)
+			switch {
+			case errors.Is(err, kes.ErrKeyNotFound): // deleted since it was listed
+				return foundItem{skip: true}
+			case err != nil:
+				var d diag.Diagnostics
+				l.explain(err, fmt.Sprintf("Key %q is left out of the list: describing it failed.", name), conn.KESDescribeKey, &d)
+				return foundItem{failed: d}
 			}
 		}
-	}
+		return foundItem{identity: name, display: name, model: &m}
+	})
 }
 
 // names are the keys to list, sorted.
